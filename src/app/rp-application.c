@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rp-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rp-application.h"
+#include "rp-window.h"
+
+struct _RpApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
+
+static RpWindow *
+new_window (RpApplication *self)
+{
+  return rp_window_new (GTK_APPLICATION (self));
+}
+
+static void
+rp_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (new_window (RP_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+rp_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  RpApplication *self = RP_APPLICATION (application);
+  int i;
+
+  for (i = 0; i < n_files; i++)
+    {
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+      RpWindow *window;
+
+      /* Reuse an empty window; never replace someone's work. */
+      if (RP_IS_WINDOW (active) && rp_window_get_document (RP_WINDOW (active)) == NULL &&
+          !rp_window_get_loading (RP_WINDOW (active)))
+        window = RP_WINDOW (active);
+      else
+        window = new_window (self);
+      rp_window_open_file (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Repaint authors", NULL };
+  static const char *photo_credit[] = { "Risto Saukonpää (“Kite”, LGPL-3.0)", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("Repaint"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", "The Repaint authors",
+                        "developers", developers,
+                        "comments", _("Paint over part of a photo and let AI or the offline fill redraw it. "
+                                      "Every pixel you did not paint stays exactly as it was."),
+                        "website", PACKAGE_WEBSITE,
+                        "issue-url", PACKAGE_BUGREPORT,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Repaint authors",
+                        /* Translators: replace with your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("Sample Photo"), photo_credit);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing each window runs its close-request (saves state, cancels work). */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+rp_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (rp_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close", close_accels);
+}
+
+static void
+rp_application_class_init (RpApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = rp_application_activate;
+  app_class->open = rp_application_open;
+  app_class->startup = rp_application_startup;
+}
+
+static void
+rp_application_init (RpApplication *self)
+{
+}
+
+/**
+ * rp_application_new:
+ * @flags: extra flags (tests pass %G_APPLICATION_NON_UNIQUE)
+ *
+ * Returns: (transfer full): the application
+ */
+RpApplication *
+rp_application_new (GApplicationFlags flags)
+{
+  return g_object_new (RP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
+                       NULL);
+}

@@ -1,0 +1,1026 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "rp-file-chooser.h"
+#include "rp-window.h"
+
+static const char *image_mime_types[] = {
+  "image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp", "image/tiff", NULL
+};
+
+struct _RpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkStack             *stack;
+  GtkScrolledWindow    *scroller;
+  RpCanvas             *canvas;
+  GtkAdjustment        *size_adjustment;
+  GtkLabel             *zoom_label;
+  GtkSpinner           *spinner;
+  GtkWidget            *undo_button;
+  GtkWidget            *redo_button;
+
+  /* Owned */
+  GSettings            *settings;
+  RpDocument           *document;
+  GCancellable         *cancellable;       /* everything the window started */
+  GCancellable         *load_cancellable;  /* the photo being opened, if any */
+
+  /* State */
+  guint                 loading;
+};
+
+G_DEFINE_FINAL_TYPE (RpWindow, rp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_actions (RpWindow *self)
+{
+  gboolean has_doc = self->document != NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "win.undo",
+                                 has_doc && rp_document_get_can_undo (self->document));
+  gtk_widget_action_set_enabled (widget, "win.redo",
+                                 has_doc && rp_document_get_can_redo (self->document));
+  gtk_widget_action_set_enabled (widget, "win.export-mask", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.import-mask", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.invert-mask", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.clear-mask", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.zoom-actual", has_doc);
+  gtk_widget_action_set_enabled (widget, "win.zoom-toggle", has_doc);
+}
+
+static void
+update_undo_tooltips (RpWindow *self)
+{
+  /* The header buttons say what they would undo. */
+  const char *undo_label = self->document ? rp_document_get_undo_label (self->document) : NULL;
+  const char *redo_label = self->document ? rp_document_get_redo_label (self->document) : NULL;
+  g_autofree char *undo_text = NULL;
+  g_autofree char *redo_text = NULL;
+
+  /* Translators: %s is an edit such as "Brush Stroke" */
+  undo_text = undo_label ? g_strdup_printf (_("Undo %s (Ctrl+Z)"), undo_label) : g_strdup (_("Undo (Ctrl+Z)"));
+  /* Translators: %s is an edit such as "Brush Stroke" */
+  redo_text = redo_label ? g_strdup_printf (_("Redo %s (Shift+Ctrl+Z)"), redo_label) : g_strdup (_("Redo (Shift+Ctrl+Z)"));
+  gtk_widget_set_tooltip_text (self->undo_button, undo_text);
+  gtk_widget_set_tooltip_text (self->redo_button, redo_text);
+}
+
+static void
+on_document_undo_changed (RpWindow   *self,
+                          GParamSpec *pspec,
+                          RpDocument *document)
+{
+  update_actions (self);
+  update_undo_tooltips (self);
+}
+
+static void
+update_title (RpWindow *self)
+{
+  RpImage *image = self->document ? rp_document_get_image (self->document) : NULL;
+
+  if (image == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Repaint"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Repaint"));
+    }
+  else
+    {
+      g_autofree char *size = NULL;
+      g_autofree char *title = NULL;
+
+      /* Translators: the photo's size in pixels, e.g. "2560 × 1600" */
+      size = g_strdup_printf (_("%d × %d"), rp_image_get_width (image), rp_image_get_height (image));
+      /* Translators: window title, %s is the photo's file name */
+      title = g_strdup_printf (_("%s — Repaint"), rp_image_get_display_name (image));
+      adw_window_title_set_title (self->window_title, rp_image_get_display_name (image));
+      adw_window_title_set_subtitle (self->window_title, size);
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+}
+
+static void
+on_document_image_changed (RpWindow   *self,
+                           GParamSpec *pspec,
+                           RpDocument *document)
+{
+  update_title (self);
+}
+
+static void
+set_document (RpWindow   *self,
+              RpDocument *document)
+{
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    {
+      g_signal_connect_swapped (document, "notify::can-undo", G_CALLBACK (on_document_undo_changed), self);
+      g_signal_connect_swapped (document, "notify::can-redo", G_CALLBACK (on_document_undo_changed), self);
+      g_signal_connect_swapped (document, "notify::image", G_CALLBACK (on_document_image_changed), self);
+    }
+  rp_canvas_set_document (self->canvas, document);
+  gtk_stack_set_visible_child_name (self->stack, document ? "editor" : "empty");
+  update_title (self);
+  update_actions (self);
+  update_undo_tooltips (self);
+  if (document != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+void
+rp_window_add_toast (RpWindow   *self,
+                     const char *title)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static void
+show_error (RpWindow   *self,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+set_loading (RpWindow *self,
+             gboolean  loading)
+{
+  if (loading)
+    self->loading++;
+  else if (self->loading > 0)
+    self->loading--;
+  gtk_spinner_set_spinning (self->spinner, self->loading > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->loading > 0);
+}
+
+typedef struct
+{
+  RpWindow *window;
+  char     *name;
+} LoadData;
+
+static void
+load_data_free (LoadData *d)
+{
+  g_object_unref (d->window);
+  g_free (d->name);
+  g_free (d);
+}
+
+static void
+on_image_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  LoadData *d = user_data;
+  RpWindow *self = d->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpImage) image = NULL;
+
+  if (g_task_get_source_tag (G_TASK (result)) == rp_image_load_file_async)
+    image = rp_image_load_file_finish (result, &error);
+  else
+    image = rp_image_load_bytes_finish (result, &error);
+  set_loading (self, FALSE);
+
+  if (image == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *heading = NULL;
+
+          /* Translators: %s is a file name */
+          heading = g_strdup_printf (_("Could Not Open “%s”"), d->name);
+          g_message ("Opening %s failed: %s", d->name, error->message);
+          show_error (self, heading, error->message);
+        }
+    }
+  else
+    {
+      g_autoptr(RpDocument) document = rp_document_new (image);
+      GFile *file = rp_image_get_file (image);
+
+      set_document (self, document);
+      if (file != NULL && self->settings != NULL)
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *uri = parent ? g_file_get_uri (parent) : NULL;
+
+          if (uri != NULL)
+            g_settings_set_string (self->settings, "last-folder", uri);
+        }
+    }
+  load_data_free (d);
+}
+
+static GCancellable *
+restart_load (RpWindow *self)
+{
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+  return self->load_cancellable;
+}
+
+/**
+ * rp_window_open_file:
+ * @file: a photo
+ *
+ * Decodes @file off the main thread and makes it the base image. A failure is explained
+ * in a dialog and leaves the current work as it was.
+ */
+void
+rp_window_open_file (RpWindow *self,
+                     GFile    *file)
+{
+  LoadData *d;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  d = g_new0 (LoadData, 1);
+  d->window = g_object_ref (self);
+  d->name = g_file_get_basename (file);
+  if (d->name == NULL)
+    d->name = g_file_get_uri (file);
+  rp_image_load_file_async (file, restart_load (self), on_image_loaded, d);
+}
+
+void
+rp_window_open_stream (RpWindow     *self,
+                       GInputStream *stream,
+                       const char   *display_name)
+{
+  LoadData *d;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+
+  d = g_new0 (LoadData, 1);
+  d->window = g_object_ref (self);
+  d->name = g_strdup (display_name);
+  rp_image_load_stream_async (stream, display_name, restart_load (self), on_image_loaded, d);
+}
+
+gboolean
+rp_window_get_loading (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), FALSE);
+  return self->loading > 0;
+}
+
+/**
+ * rp_window_get_document:
+ *
+ * Returns: (transfer none) (nullable): the open document
+ */
+RpDocument *
+rp_window_get_document (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+/**
+ * rp_window_get_canvas:
+ *
+ * Returns: (transfer none): the canvas
+ */
+RpCanvas *
+rp_window_get_canvas (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->canvas;
+}
+
+static GFile *
+last_folder (RpWindow *self)
+{
+  g_autofree char *uri = self->settings ? g_settings_get_string (self->settings, "last-folder") : NULL;
+
+  if (uri == NULL || *uri == '\0')
+    return NULL;
+  return g_file_new_for_uri (uri);
+}
+
+static void
+on_open_chosen (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GFile) file = rp_file_chooser_finish (result, NULL);
+
+  if (file != NULL)
+    rp_window_open_file (self, file);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  g_autoptr(GFile) folder = last_folder (self);
+
+  rp_file_chooser_open_async (GTK_WINDOW (self), _("Open a Photo"), RP_FILE_KIND_IMAGE, folder,
+                              self->cancellable, on_open_chosen, g_object_ref (self));
+}
+
+/* The first file of a file list read from the clipboard or a drop. */
+static GFile *
+first_file (const GValue *value)
+{
+  GSList *files = value ? g_value_get_boxed (value) : NULL;
+
+  return files ? g_object_ref (G_FILE (files->data)) : NULL;
+}
+
+static void
+on_clipboard_files (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  g_autoptr(GFile) file = first_file (value);
+
+  if (file != NULL)
+    rp_window_open_file (self, file);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    rp_window_add_toast (self, _("The clipboard holds no image"));
+}
+
+static void
+on_clipboard_stream (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, NULL, &error);
+
+  if (stream != NULL)
+    rp_window_open_stream (self, stream, _("Pasted Image"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    rp_window_add_toast (self, _("The clipboard holds no image"));
+}
+
+static gboolean
+formats_have_image (GdkContentFormats *formats)
+{
+  guint i;
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
+    return TRUE;
+  for (i = 0; image_mime_types[i] != NULL; i++)
+    if (gdk_content_formats_contain_mime_type (formats, image_mime_types[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+
+  /* Raw encoded bytes, not a GdkTexture: the bytes go through the same pixel limit as files. */
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    self->cancellable, on_clipboard_files, g_object_ref (self));
+  else if (formats_have_image (formats))
+    gdk_clipboard_read_async (clipboard, image_mime_types, G_PRIORITY_DEFAULT,
+                              self->cancellable, on_clipboard_stream, g_object_ref (self));
+  else
+    rp_window_add_toast (self, _("The clipboard holds no image"));
+}
+
+typedef struct
+{
+  RpWindow *window;
+  GdkDrop  *drop;
+} DropData;
+
+static void
+drop_data_free (DropData *d)
+{
+  g_object_unref (d->window);
+  g_object_unref (d->drop);
+  g_free (d);
+}
+
+static void
+on_drop_files (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DropData *d = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gdk_drop_read_value_finish (d->drop, result, &error);
+  g_autoptr(GFile) file = first_file (value);
+
+  if (file != NULL)
+    rp_window_open_file (d->window, file);
+  gdk_drop_finish (d->drop, file ? GDK_ACTION_COPY : 0);
+  drop_data_free (d);
+}
+
+static void
+on_drop_stream (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DropData *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = gdk_drop_read_finish (d->drop, result, NULL, &error);
+
+  if (stream != NULL)
+    rp_window_open_stream (d->window, stream, _("Dropped Image"));
+  gdk_drop_finish (d->drop, stream ? GDK_ACTION_COPY : 0);
+  drop_data_free (d);
+}
+
+static GdkDragAction
+on_drag_enter (GtkDropTargetAsync *target,
+               GdkDrop            *drop,
+               double              x,
+               double              y,
+               RpWindow           *self)
+{
+  return GDK_ACTION_COPY;
+}
+
+static gboolean
+on_drop (GtkDropTargetAsync *target,
+         GdkDrop            *drop,
+         double              x,
+         double              y,
+         RpWindow           *self)
+{
+  GdkContentFormats *formats = gdk_drop_get_formats (drop);
+  DropData *d = g_new0 (DropData, 1);
+
+  d->window = g_object_ref (self);
+  d->drop = g_object_ref (drop);
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    gdk_drop_read_value_async (drop, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, self->cancellable,
+                               on_drop_files, d);
+  else
+    gdk_drop_read_async (drop, image_mime_types, G_PRIORITY_DEFAULT, self->cancellable,
+                         on_drop_stream, d);
+  return TRUE;
+}
+
+static void
+setup_drop_target (RpWindow *self)
+{
+  GdkContentFormatsBuilder *builder = gdk_content_formats_builder_new ();
+  GtkDropTargetAsync *target;
+  guint i;
+
+  gdk_content_formats_builder_add_gtype (builder, GDK_TYPE_FILE_LIST);
+  for (i = 0; image_mime_types[i] != NULL; i++)
+    gdk_content_formats_builder_add_mime_type (builder, image_mime_types[i]);
+  target = gtk_drop_target_async_new (gdk_content_formats_builder_free_to_formats (builder),
+                                      GDK_ACTION_COPY);
+  g_signal_connect (target, "drag-enter", G_CALLBACK (on_drag_enter), self);
+  g_signal_connect (target, "drag-motion", G_CALLBACK (on_drag_enter), self);
+  g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->stack), GTK_EVENT_CONTROLLER (target));
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RpMask *mask = task_data;
+  GFile *file = g_object_get_data (G_OBJECT (task), "file");
+  GError *error = NULL;
+
+  if (rp_mask_save_png (mask, file, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * rp_window_export_mask_async:
+ * @file: the PNG to write
+ *
+ * Writes the current mask (a snapshot taken now) in a worker thread.
+ */
+void
+rp_window_export_mask_async (RpWindow            *self,
+                             GFile               *file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (self->document != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rp_window_export_mask_async);
+  g_task_set_task_data (task, rp_mask_copy (rp_document_get_mask (self->document)), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+rp_window_export_mask_finish (RpWindow      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_mask_exported (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RpWindow *self = RP_WINDOW (source);
+  g_autoptr(GFile) file = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (rp_window_export_mask_finish (self, result, &error))
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: %s is a file name */
+      title = g_strdup_printf (_("Mask saved as “%s”"), name);
+      rp_window_add_toast (self, title);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      show_error (self, _("Could Not Save the Mask"), error->message);
+    }
+}
+
+static void
+on_export_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GFile) file = rp_file_chooser_finish (result, NULL);
+
+  if (file != NULL && self->document != NULL)
+    rp_window_export_mask_async (self, file, self->cancellable, on_mask_exported,
+                                 g_object_ref (file));
+}
+
+static char *
+mask_file_name (RpWindow *self)
+{
+  const char *name = rp_image_get_display_name (rp_document_get_image (self->document));
+  const char *dot = strrchr (name, '.');
+  g_autofree char *stem = dot ? g_strndup (name, dot - name) : g_strdup (name);
+
+  /* Translators: default file name of an exported mask, %s is the photo's name */
+  return g_strdup_printf (_("%s-mask.png"), stem);
+}
+
+static void
+export_mask_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  g_autoptr(GFile) folder = last_folder (self);
+  g_autofree char *name = NULL;
+
+  if (self->document == NULL)
+    return;
+  name = mask_file_name (self);
+  rp_file_chooser_save_async (GTK_WINDOW (self), _("Export Mask"), RP_FILE_KIND_PNG, folder, name,
+                              self->cancellable, on_export_chosen, g_object_ref (self));
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "width"));
+  int height = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "height"));
+  GError *error = NULL;
+  RpMask *mask = rp_mask_load_file (file, width, height, cancellable, &error);
+
+  if (mask == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, mask, g_object_unref);
+}
+
+/**
+ * rp_window_import_mask_async:
+ * @file: a PNG in the export format, of the photo's size
+ *
+ * Reads @file in a worker thread and, if it fits, makes it the mask (one undo step).
+ */
+void
+rp_window_import_mask_async (RpWindow            *self,
+                             GFile               *file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RpImage *image;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (self->document != NULL);
+
+  image = rp_document_get_image (self->document);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rp_window_import_mask_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "width", GINT_TO_POINTER (rp_image_get_width (image)));
+  g_object_set_data (G_OBJECT (task), "height", GINT_TO_POINTER (rp_image_get_height (image)));
+  /* Remember which image the mask was checked against. */
+  g_object_set_data_full (G_OBJECT (task), "image", g_object_ref (image), g_object_unref);
+  g_task_run_in_thread (task, import_thread);
+}
+
+gboolean
+rp_window_import_mask_finish (RpWindow      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_autoptr(RpMask) mask = NULL;
+  RpMask *current;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  mask = g_task_propagate_pointer (G_TASK (result), error);
+  if (mask == NULL)
+    return FALSE;
+  if (self->document == NULL ||
+      g_object_get_data (G_OBJECT (result), "image") != rp_document_get_image (self->document))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The photo changed");
+      return FALSE;
+    }
+  current = rp_document_get_mask (self->document);
+  rp_document_begin_mask_edit (self->document);
+  rp_mask_set_from (current, mask);
+  rp_document_end_mask_edit (self->document, _("Import Mask"));
+  return TRUE;
+}
+
+static void
+on_mask_imported (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RpWindow *self = RP_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (rp_window_import_mask_finish (self, result, &error))
+    rp_window_add_toast (self, _("Mask imported"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, _("Could Not Import the Mask"), error->message);
+}
+
+static void
+on_import_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GFile) file = rp_file_chooser_finish (result, NULL);
+
+  if (file != NULL && self->document != NULL)
+    rp_window_import_mask_async (self, file, self->cancellable, on_mask_imported, NULL);
+}
+
+static void
+import_mask_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  g_autoptr(GFile) folder = last_folder (self);
+
+  if (self->document == NULL)
+    return;
+  rp_file_chooser_open_async (GTK_WINDOW (self), _("Import Mask"), RP_FILE_KIND_PNG, folder,
+                              self->cancellable, on_import_chosen, g_object_ref (self));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (self->document != NULL && !rp_document_in_mask_edit (self->document))
+    rp_document_undo (self->document);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (self->document != NULL && !rp_document_in_mask_edit (self->document))
+    rp_document_redo (self->document);
+}
+
+static void
+mask_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  RpMask *mask;
+
+  if (self->document == NULL || rp_document_in_mask_edit (self->document))
+    return;
+  mask = rp_document_get_mask (self->document);
+  rp_document_begin_mask_edit (self->document);
+  if (g_str_equal (action_name, "win.invert-mask"))
+    {
+      rp_mask_invert (mask);
+      rp_document_end_mask_edit (self->document, _("Invert Mask"));
+    }
+  else
+    {
+      rp_mask_clear (mask);
+      rp_document_end_mask_edit (self->document, _("Clear Mask"));
+    }
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+  if (g_str_equal (action_name, "win.zoom-in"))
+    rp_canvas_zoom_in (self->canvas);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    rp_canvas_zoom_out (self->canvas);
+  else if (g_str_equal (action_name, "win.zoom-fit"))
+    rp_canvas_zoom_fit (self->canvas);
+  else if (g_str_equal (action_name, "win.zoom-actual"))
+    rp_canvas_zoom_actual (self->canvas);
+  else if (rp_viewport_get_fit_mode (rp_canvas_get_viewport (self->canvas)))
+    rp_canvas_zoom_actual (self->canvas);
+  else
+    rp_canvas_zoom_fit (self->canvas);
+}
+
+static void
+brush_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.brush-bigger"))
+    rp_canvas_grow_brush (self->canvas);
+  else
+    rp_canvas_shrink_brush (self->canvas);
+}
+
+static void
+on_zoom_changed (RpWindow   *self,
+                 GParamSpec *pspec,
+                 RpCanvas   *canvas)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: a zoom level, e.g. "63 %" */
+  text = g_strdup_printf (_("%.0f %%"), rp_canvas_get_zoom (canvas) * 100.0);
+  gtk_label_set_label (self->zoom_label, text);
+}
+
+static gboolean
+rp_window_close_request (GtkWindow *window)
+{
+  RpWindow *self = RP_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+
+  return GTK_WINDOW_CLASS (rp_window_parent_class)->close_request (window);
+}
+
+static void
+rp_window_dispose (GObject *object)
+{
+  RpWindow *self = RP_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (rp_window_parent_class)->dispose (object);
+}
+
+static void
+add_tool_binding (GtkWidgetClass *widget_class,
+                  guint           keyval,
+                  const char     *tool)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, 0, "win.tool", "s", tool);
+}
+
+static void
+rp_window_class_init (RpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = rp_window_dispose;
+  window_class->close_request = rp_window_close_request;
+
+  g_type_ensure (RP_TYPE_CANVAS);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, size_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, redo_button);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.export-mask", NULL, export_mask_action);
+  gtk_widget_class_install_action (widget_class, "win.import-mask", NULL, import_mask_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.invert-mask", NULL, mask_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-mask", NULL, mask_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-actual", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-toggle", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.brush-bigger", NULL, brush_action);
+  gtk_widget_class_install_action (widget_class, "win.brush-smaller", NULL, brush_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-mask", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.import-mask", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.invert-mask", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.clear-mask", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.zoom-actual", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1, GDK_CONTROL_MASK, "win.zoom-actual", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "win.brush-bigger", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "win.brush-smaller", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, 0, "win.show-mask", NULL);
+  add_tool_binding (widget_class, GDK_KEY_b, "brush");
+  add_tool_binding (widget_class, GDK_KEY_e, "eraser");
+  add_tool_binding (widget_class, GDK_KEY_r, "rectangle");
+  add_tool_binding (widget_class, GDK_KEY_l, "lasso");
+}
+
+static GSettings *
+maybe_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Without an installed schema (a test binary) the window works with defaults. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, BASE_ID, TRUE);
+  return schema ? g_settings_new (BASE_ID) : NULL;
+}
+
+static void
+rp_window_init (RpWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = maybe_settings ();
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  g_object_bind_property (self->canvas, "brush-size", self->size_adjustment, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
+  on_zoom_changed (self, NULL, self->canvas);
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(GAction) tool = g_settings_create_action (self->settings, "tool");
+      g_autoptr(GAction) show_mask = g_settings_create_action (self->settings, "show-mask");
+
+      g_action_map_add_action (G_ACTION_MAP (self), tool);
+      g_action_map_add_action (G_ACTION_MAP (self), show_mask);
+      g_settings_bind (self->settings, "tool", self->canvas, "tool", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "show-mask", self->canvas, "show-mask", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "brush-size", self->canvas, "brush-size", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "brush-hardness", self->canvas, "brush-hardness", G_SETTINGS_BIND_DEFAULT);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    {
+      g_autoptr(GPropertyAction) tool = g_property_action_new ("tool", self->canvas, "tool");
+      g_autoptr(GPropertyAction) show_mask = g_property_action_new ("show-mask", self->canvas, "show-mask");
+
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (tool));
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_mask));
+      gtk_window_set_default_size (GTK_WINDOW (self), 1180, 780);
+    }
+
+  setup_drop_target (self);
+  set_loading (self, FALSE);
+  set_document (self, NULL);
+}
+
+/**
+ * rp_window_new:
+ * @application: (nullable): the application
+ *
+ * Returns: (transfer full): a new window
+ */
+RpWindow *
+rp_window_new (GtkApplication *application)
+{
+  return g_object_new (RP_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rp-canvas.h"
+
+G_BEGIN_DECLS
+
+#define RP_TYPE_WINDOW (rp_window_get_type ())
+G_DECLARE_FINAL_TYPE (RpWindow, rp_window, RP, WINDOW, AdwApplicationWindow)
+
+RpWindow   *rp_window_new                 (GtkApplication      *application);
+void        rp_window_open_file           (RpWindow            *self,
+                                           GFile               *file);
+void        rp_window_open_stream         (RpWindow            *self,
+                                           GInputStream        *stream,
+                                           const char          *display_name);
+gboolean    rp_window_get_loading         (RpWindow            *self);
+RpDocument *rp_window_get_document        (RpWindow            *self);
+RpCanvas   *rp_window_get_canvas          (RpWindow            *self);
+void        rp_window_add_toast           (RpWindow            *self,
+                                           const char          *title);
+
+void        rp_window_export_mask_async   (RpWindow            *self,
+                                           GFile               *file,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    rp_window_export_mask_finish  (RpWindow            *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+void        rp_window_import_mask_async   (RpWindow            *self,
+                                           GFile               *file,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    rp_window_import_mask_finish  (RpWindow            *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
+G_END_DECLS
