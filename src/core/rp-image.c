@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rp-image.h"
+#include "rp-image-check.h"
 
 #define READ_CHUNK_BYTES (256 * 1024)
 #define SNIFF_BYTES      32
@@ -243,6 +244,7 @@ decode_stream (GInputStream  *stream,
   g_autofree guint8 *buffer = NULL;
   RpImageFormat format;
   SizeCheck check = { 0, 0, FALSE };
+  RpImageCheck structure;
   GdkPixbuf *pixbuf;
   gboolean ok = TRUE;
   goffset total;
@@ -267,6 +269,8 @@ decode_stream (GInputStream  *stream,
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
+  rp_image_check_init (&structure, format);
+  rp_image_check_feed (&structure, head, head_len);
 
   ok = gdk_pixbuf_loader_write (loader, head, head_len, &local_error);
   buffer = g_malloc (READ_CHUNK_BYTES);
@@ -290,6 +294,7 @@ decode_stream (GInputStream  *stream,
                                _("The image data is larger than 512 MB."));
           return NULL;
         }
+      rp_image_check_feed (&structure, buffer, n);
       ok = gdk_pixbuf_loader_write (loader, buffer, n, &local_error);
     }
 
@@ -310,7 +315,9 @@ decode_stream (GInputStream  *stream,
     }
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf == NULL)
+  /* gdk-pixbuf's incremental loaders return an image for a file that ends early, with the
+   * missing rows blank; a photo that lost its bottom must not open as if it were whole. */
+  if (pixbuf == NULL || !rp_image_check_complete (&structure))
     {
       set_corrupt_error (error, NULL);
       return NULL;

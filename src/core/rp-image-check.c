@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rp-image"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "rp-image-check.h"
+
+enum {
+  /* PNG */
+  PNG_SIGNATURE,
+  PNG_CHUNK_HEADER,
+  /* JPEG */
+  JPEG_SOI,
+  JPEG_MARKER,
+  JPEG_LENGTH,
+  JPEG_ENTROPY,
+  /* WebP */
+  WEBP_HEADER,
+  WEBP_BODY,
+  /* everything else, and the end */
+  DONE,
+};
+
+void
+rp_image_check_init (RpImageCheck  *check,
+                     RpImageFormat  format)
+{
+  memset (check, 0, sizeof *check);
+  check->format = format;
+  switch (format)
+    {
+    case RP_IMAGE_FORMAT_PNG:
+      check->state = PNG_SIGNATURE;
+      check->want = 8;
+      break;
+    case RP_IMAGE_FORMAT_JPEG:
+      check->state = JPEG_SOI;
+      check->want = 2;
+      break;
+    case RP_IMAGE_FORMAT_WEBP:
+      check->state = WEBP_HEADER;
+      check->want = 12;
+      break;
+    case RP_IMAGE_FORMAT_UNKNOWN:
+    case RP_IMAGE_FORMAT_GIF:
+    case RP_IMAGE_FORMAT_BMP:
+    case RP_IMAGE_FORMAT_TIFF:
+    case RP_IMAGE_FORMAT_HEIF:
+    case RP_IMAGE_FORMAT_AVIF:
+    default:
+      /* Formats without a cheap end marker are trusted to the decoder. */
+      check->state = DONE;
+      check->complete = TRUE;
+      break;
+    }
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static guint32
+le32 (const guint8 *p)
+{
+  return ((guint32) p[3] << 24) | ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
+}
+
+static void
+expect (RpImageCheck *check,
+        int           state,
+        guint         want)
+{
+  check->state = state;
+  check->want = want;
+  check->header_len = 0;
+}
+
+/* A JPEG marker was read: decide what follows it. */
+static void
+jpeg_marker (RpImageCheck *check,
+             guint8        marker)
+{
+  check->marker = marker;
+  if (marker == 0xd9)                                  /* EOI */
+    {
+      check->complete = TRUE;
+      check->state = DONE;
+    }
+  else if ((marker >= 0xd0 && marker <= 0xd7) || marker == 0x01)
+    expect (check, check->state == JPEG_ENTROPY ? JPEG_ENTROPY : JPEG_MARKER, 2);
+  else
+    expect (check, JPEG_LENGTH, 2);
+}
+
+/* Handles a complete fixed-size header; returns FALSE if the stream is malformed. */
+static gboolean
+header_done (RpImageCheck *check)
+{
+  const guint8 *h = check->header;
+
+  switch (check->state)
+    {
+    case PNG_SIGNATURE:
+      expect (check, PNG_CHUNK_HEADER, 8);
+      return TRUE;
+    case PNG_CHUNK_HEADER:
+      if (memcmp (h + 4, "IEND", 4) == 0)
+        {
+          check->complete = TRUE;
+          check->state = DONE;
+          return TRUE;
+        }
+      check->skip = (guint64) be32 (h) + 4;            /* data and CRC */
+      expect (check, PNG_CHUNK_HEADER, 8);
+      return TRUE;
+    case JPEG_SOI:
+      if (h[0] != 0xff || h[1] != 0xd8)
+        return FALSE;
+      expect (check, JPEG_MARKER, 2);
+      return TRUE;
+    case JPEG_MARKER:
+      if (h[0] != 0xff)
+        return FALSE;
+      if (h[1] == 0xff)                                /* fill byte: read one more */
+        {
+          check->header[0] = 0xff;
+          check->header_len = 1;
+          return TRUE;
+        }
+      jpeg_marker (check, h[1]);
+      return TRUE;
+    case JPEG_LENGTH:
+      {
+        guint length = ((guint) h[0] << 8) | h[1];
+
+        if (length < 2)
+          return FALSE;
+        check->skip = length - 2;
+        /* After a scan header comes entropy-coded data, which has no length. */
+        if (check->marker == 0xda)
+          {
+            check->state = JPEG_ENTROPY;
+            check->after_ff = FALSE;
+          }
+        else
+          expect (check, JPEG_MARKER, 2);
+        return TRUE;
+      }
+    case WEBP_HEADER:
+      check->riff_end = 8 + (guint64) le32 (h + 4);
+      check->state = WEBP_BODY;
+      return TRUE;
+    default:
+      return TRUE;
+    }
+}
+
+void
+rp_image_check_feed (RpImageCheck *check,
+                     const guint8 *data,
+                     gsize         len)
+{
+  gsize i = 0;
+
+  check->seen += len;
+  while (i < len && check->state != DONE)
+    {
+      if (check->skip > 0)
+        {
+          gsize n = MIN (check->skip, len - i);
+
+          check->skip -= n;
+          i += n;
+          continue;
+        }
+      if (check->state == WEBP_BODY)
+        {
+          if (check->seen >= check->riff_end)
+            {
+              check->complete = TRUE;
+              check->state = DONE;
+            }
+          return;
+        }
+      if (check->state == JPEG_ENTROPY)
+        {
+          /* Scan for a marker: FF followed by anything but 00 (stuffing), FF or RSTn. */
+          while (i < len)
+            {
+              guint8 b = data[i++];
+
+              if (!check->after_ff)
+                {
+                  const guint8 *ff = memchr (data + i - 1, 0xff, len - (i - 1));
+
+                  if (ff == NULL)
+                    {
+                      i = len;
+                      break;
+                    }
+                  i = (ff - data) + 1;
+                  check->after_ff = TRUE;
+                  continue;
+                }
+              if (b == 0x00 || (b >= 0xd0 && b <= 0xd7))
+                check->after_ff = FALSE;
+              else if (b != 0xff)
+                {
+                  check->after_ff = FALSE;
+                  check->state = JPEG_MARKER;
+                  jpeg_marker (check, b);
+                  break;
+                }
+            }
+          continue;
+        }
+
+      g_assert (check->header_len < sizeof check->header);
+      check->header[check->header_len++] = data[i++];
+      if (check->header_len == check->want)
+        {
+          check->header_len = 0;
+          if (!header_done (check))
+            check->state = DONE;   /* malformed: never complete */
+        }
+    }
+  if (check->state == WEBP_BODY && check->seen >= check->riff_end)
+    {
+      check->complete = TRUE;
+      check->state = DONE;
+    }
+}
+
+gboolean
+rp_image_check_complete (RpImageCheck *check)
+{
+  return check->complete;
+}

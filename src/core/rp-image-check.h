@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rp-image.h"
+
+G_BEGIN_DECLS
+
+/* Follows the container structure of a PNG, JPEG or WebP stream as its bytes go by and
+ * tells whether the stream reached its proper end (PNG IEND, JPEG EOI, the RIFF length).
+ * Decoders happily return an image whose bottom is missing; this is how we notice. */
+typedef struct
+{
+  RpImageFormat format;
+  int           state;
+  guint64       skip;        /* bytes still to pass over */
+  guint8        header[16];   /* the largest fixed header: the 12-byte RIFF one */
+  guint         header_len;
+  guint         want;        /* header bytes needed in the current state */
+  guint8        marker;
+  gboolean      after_ff;
+  guint64       seen;
+  guint64       riff_end;
+  gboolean      complete;
+} RpImageCheck;
+
+void     rp_image_check_init     (RpImageCheck  *check,
+                                  RpImageFormat  format);
+void     rp_image_check_feed     (RpImageCheck  *check,
+                                  const guint8  *data,
+                                  gsize          len);
+gboolean rp_image_check_complete (RpImageCheck  *check);
+
+G_END_DECLS

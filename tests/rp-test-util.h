@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+G_BEGIN_DECLS
+
+/* The photo shipped in data/sample (a real 2560×1600 JPEG). */
+char      *rp_test_sample_photo        (void);
+/* A fresh temporary directory, removed by rp_test_tmpdir_remove(). */
+char      *rp_test_tmpdir              (void);
+void       rp_test_tmpdir_remove       (const char *path);
+/* A pixbuf with a deterministic pattern (no two neighbouring pixels equal). */
+GdkPixbuf *rp_test_pattern_pixbuf      (int         width,
+                                        int         height,
+                                        gboolean    has_alpha);
+/* Writes a PNG signature, an IHDR claiming @width × @height, the start of an IDAT and IEND. */
+void       rp_test_write_png_header    (const char *path,
+                                        guint32     width,
+                                        guint32     height);
+/* A JPEG of @pixbuf carrying an EXIF orientation tag. */
+void       rp_test_write_jpeg_oriented (const char *path,
+                                        GdkPixbuf  *pixbuf,
+                                        int         orientation);
+guint32    rp_test_crc32               (const guint8 *data,
+                                        gsize         len);
+/* Peak resident memory of this process in kB (VmHWM). */
+gsize      rp_test_peak_rss_kb         (void);
+
+G_END_DECLS
