@@ -9,5 +9,6 @@
 #include "rp-image.h"
 #include "rp-mask.h"
 #include "rp-png.h"
+#include "rp-size-rule.h"
 #include "rp-stroke.h"
 #include "rp-viewport.h"
