@@ -64,7 +64,8 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* REPAINT_LOCALEDIR lets the uninstalled build use its own translations. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("REPAINT_LOCALEDIR") ? g_getenv ("REPAINT_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("repaint-cli");

@@ -1,0 +1,38 @@
+# The two commands of the README's quick start; each installs what is missing first.
+#
+#   make run    build and open the sample photo with the offline provider
+#   make test   build and run the whole test suite headless
+#
+# BUILD and MESON_ARGS may be overridden (CI uses MESON_ARGS=-Dwerror=true).
+
+BUILD ?= _build
+MESON_ARGS ?=
+SAMPLE ?= data/sample/kite.jpg
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@tools/install-deps
+
+build: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+	  meson setup $(BUILD) $(MESON_ARGS); \
+	elif [ -n "$(MESON_ARGS)" ]; then \
+	  meson configure $(BUILD) $(MESON_ARGS); \
+	fi
+	ninja -C $(BUILD)
+
+run: build
+	tools/run-uninstalled $(BUILD) $(BUILD)/src/app/repaint $(SAMPLE)
+
+test: build
+	tools/headless-run meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+bench: build
+	@tools/install-deps --bench
+	ninja -C $(BUILD) bench
+
+clean:
+	rm -rf $(BUILD)

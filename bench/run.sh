@@ -1,0 +1,27 @@
+#!/bin/sh
+# Runs every benchmark and prints a Markdown table of ratios against the outside tools
+# measured in the same run. Invoked by `make bench` (ninja -C BUILD bench).
+#   bench/run.sh SOURCE_DIR BUILD_DIR
+set -eu
+src=$1
+build=$2
+cd "$src"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+value() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+"$build/bench/bench-mask" "$tmp/mask.png" > "$tmp/mask.txt"
+/usr/bin/python3 bench/pil-encode.py "$tmp/mask.png" > "$tmp/pil.txt"
+tools/headless-run bench/startup.sh "$build" > "$tmp/startup.txt" 2>/dev/null
+
+m=$tmp/mask.txt
+p=$tmp/pil.txt
+s=$tmp/startup.txt
+echo "| Benchmark | Repaint | Reference (same run) | Ratio | Target |"
+echo "|---|---|---|---|---|"
+echo "| Dab on an 8192² vs a 1024² mask (r = 20 px) | $(value dab_us_8192 $m) µs | $(value dab_us_1024 $m) µs | $(value dab_ratio $m)× | ≤ 1.5× |"
+echo "| Export a 4096² mask as PNG | $(value export_s $m) s ($(value export_bytes $m) B) | python3-pil default: $(value pil_default_s $p) s ($(value pil_default_bytes $p) B) | $(ratio $(value export_s $m) $(value pil_default_s $p))× | ≤ 1.0× |"
+echo "| Export a 4096² mask as PNG | $(value export_s $m) s | python3-pil compress_level=1: $(value pil_level1_s $p) s ($(value pil_level1_bytes $p) B) | $(ratio $(value export_s $m) $(value pil_level1_s $p))× | — |"
+echo "| Start-up to the photo on screen | $(value startup_repaint_ms $s) ms | gnome-text-editor opening a file: $(value startup_editor_ms $s) ms | $(ratio $(value startup_repaint_ms $s) $(value startup_editor_ms $s))× | ≤ 1.0× |"

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "rp-test-gui.h"
+
+void
+rp_test_wait_until (gboolean  (*cond) (gpointer data),
+                    gpointer    data,
+                    guint       timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %u s waiting for a condition", timeout_s);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+rp_test_wait_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  rp_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, widget, 20);
+  clock = gtk_widget_get_frame_clock (widget);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  rp_test_wait_until (is_true, &painted, 20);
+  g_signal_handler_disconnect (clock, id);
+}
+
+void
+rp_test_show_window (GtkWindow *window)
+{
+  gtk_window_present (window);
+  rp_test_wait_frame (GTK_WIDGET (window));
+}
+
+GdkTexture *
+rp_test_render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+char *
+rp_test_save_artifact (GdkTexture *texture,
+                       const char *name)
+{
+  g_autofree char *dir = g_build_filename (RP_TEST_BUILD_DIR, "artifacts", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+RpTestPixels *
+rp_test_pixels_new (GdkTexture *texture)
+{
+  RpTestPixels *pixels = g_new0 (RpTestPixels, 1);
+
+  pixels->width = gdk_texture_get_width (texture);
+  pixels->height = gdk_texture_get_height (texture);
+  pixels->bgra = g_malloc ((gsize) pixels->width * pixels->height * 4);
+  gdk_texture_download (texture, pixels->bgra, (gsize) pixels->width * 4);
+  return pixels;
+}
+
+void
+rp_test_pixels_free (RpTestPixels *pixels)
+{
+  if (pixels == NULL)
+    return;
+  g_free (pixels->bgra);
+  g_free (pixels);
+}
+
+void
+rp_test_pixels_get (RpTestPixels *pixels,
+                    int           x,
+                    int           y,
+                    guint8        rgba[4])
+{
+  const guint8 *p;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, pixels->width);
+  g_assert_cmpint (y, <, pixels->height);
+  p = pixels->bgra + ((gsize) y * pixels->width + x) * 4;
+  rgba[3] = p[3];
+  rgba[0] = p[3] ? MIN (p[2] * 255 / p[3], 255) : 0;
+  rgba[1] = p[3] ? MIN (p[1] * 255 / p[3], 255) : 0;
+  rgba[2] = p[3] ? MIN (p[0] * 255 / p[3], 255) : 0;
+}

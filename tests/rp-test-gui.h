@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Iterates the main context until @cond(@data) holds; fails the test after @timeout_s. */
+void        rp_test_wait_until      (gboolean  (*cond) (gpointer data),
+                                     gpointer    data,
+                                     guint       timeout_s);
+/* Presents @window and waits until it is mapped and has painted a frame. */
+void        rp_test_show_window     (GtkWindow  *window);
+/* Waits for one more frame of @widget to be painted. */
+void        rp_test_wait_frame      (GtkWidget  *widget);
+/* Renders @widget with its window's renderer; the result is what is on screen. */
+GdkTexture *rp_test_render          (GtkWidget  *widget);
+/* Saves @texture as tests/artifacts/@name in the build tree and returns the path. */
+char       *rp_test_save_artifact   (GdkTexture *texture,
+                                     const char *name);
+/* The pixels of a texture, downloaded once, for probing. */
+typedef struct
+{
+  int     width;
+  int     height;
+  guint8 *bgra;   /* premultiplied BGRA, as gdk_texture_download() gives on little-endian */
+} RpTestPixels;
+
+RpTestPixels *rp_test_pixels_new  (GdkTexture   *texture);
+void          rp_test_pixels_free (RpTestPixels *pixels);
+/* The pixel at (@x, @y) as RGBA with straight alpha. */
+void          rp_test_pixels_get  (RpTestPixels *pixels,
+                                   int           x,
+                                   int           y,
+                                   guint8        rgba[4]);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpTestPixels, rp_test_pixels_free)
+
+G_END_DECLS

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <string.h>
+
+#include "rp-application.h"
+#include "rp-canvas-private.h"
+#include "rp-test-gui.h"
+#include "rp-test-util.h"
+#include "rp-window.h"
+
+typedef struct
+{
+  double x0, y0, x1, y1;   /* image pixels */
+} Segment;
+
+/* Two strokes: one across the kite, one in the lower left sky. */
+static const Segment strokes[] = {
+  { 1700, 600, 1950, 680 },
+  { 500, 1150, 950, 1250 },
+};
+
+static RpApplication *app;
+
+static RpWindow *
+new_window (void)
+{
+  return rp_window_new (GTK_APPLICATION (app));
+}
+
+static gboolean
+document_ready (gpointer data)
+{
+  RpWindow *window = data;
+
+  return rp_window_get_document (window) != NULL && !rp_window_get_loading (window) &&
+         !rp_canvas_get_busy (rp_window_get_canvas (window));
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  return !rp_window_get_loading (RP_WINDOW (data));
+}
+
+static void
+paint_segment (RpCanvas      *canvas,
+               const Segment *s)
+{
+  RpViewport *vp = rp_canvas_get_viewport (canvas);
+  double vx, vy;
+  int i;
+
+  rp_viewport_image_to_view (vp, s->x0, s->y0, &vx, &vy);
+  rp_canvas_input_begin (canvas, GDK_BUTTON_PRIMARY, vx, vy, 1.0, 0);
+  for (i = 1; i <= 10; i++)
+    {
+      double t = i / 10.0;
+
+      rp_viewport_image_to_view (vp, s->x0 + (s->x1 - s->x0) * t, s->y0 + (s->y1 - s->y0) * t, &vx, &vy);
+      rp_canvas_input_update (canvas, vx, vy, 1.0);
+    }
+  rp_canvas_input_end (canvas, vx, vy);
+}
+
+/* Window pixel over image point (ix, iy). */
+static void
+window_pixel (RpWindow     *window,
+              RpTestPixels *pixels,
+              double        ix,
+              double        iy,
+              guint8        rgba[4])
+{
+  RpCanvas *canvas = rp_window_get_canvas (window);
+  graphene_point_t p;
+  double vx, vy;
+
+  rp_viewport_image_to_view (rp_canvas_get_viewport (canvas), ix, iy, &vx, &vy);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (vx, vy), &p));
+  rp_test_pixels_get (pixels, (int) p.x, (int) p.y, rgba);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static void
+test_paint_and_export (void)
+{
+  g_autofree char *sample = rp_test_sample_photo ();
+  g_autofree char *dir = rp_test_tmpdir ();
+  g_autofree char *mask_path = g_build_filename (dir, "mask.png", NULL);
+  g_autofree char *bomb_path = g_build_filename (dir, "bomb.png", NULL);
+  g_autoptr(GFile) sample_file = g_file_new_for_path (sample);
+  g_autoptr(GFile) mask_file = g_file_new_for_path (mask_path);
+  g_autoptr(GFile) bomb_file = g_file_new_for_path (bomb_path);
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) after = NULL;
+  g_autoptr(GdkTexture) error_shot = NULL;
+  g_autoptr(RpTestPixels) before_px = NULL;
+  g_autoptr(RpTestPixels) after_px = NULL;
+  g_autoptr(GAsyncResult) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpImage) mask_image = NULL;
+  g_autofree char *shot = NULL;
+  RpWindow *window;
+  RpCanvas *canvas;
+  RpDocument *document;
+  RpMask *mask;
+  GtkWidget *dialog;
+  guint8 a[4], b[4];
+  const guint8 *px;
+  int stride, x, y;
+  gsize transparent = 0;
+  double expected_area = 0;
+  guint i;
+
+  window = new_window ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  rp_test_show_window (GTK_WINDOW (window));
+  g_assert_null (rp_window_get_document (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "window-empty.png"));
+
+  rp_window_open_file (window, sample_file);
+  rp_test_wait_until (document_ready, window, 30);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "kite.jpg — Repaint");
+  canvas = rp_window_get_canvas (window);
+  document = rp_window_get_document (window);
+  mask = rp_document_get_mask (document);
+  g_assert_cmpfloat (rp_canvas_get_brush_size (canvas), ==, 80);
+  /* A hard brush: its binary footprint is exactly the nominal 40 px radius. */
+  rp_canvas_set_brush_hardness (canvas, 1.0);
+
+  before = rp_test_render (GTK_WIDGET (window));
+  for (i = 0; i < G_N_ELEMENTS (strokes); i++)
+    paint_segment (canvas, &strokes[i]);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  after = rp_test_render (GTK_WIDGET (window));
+  shot = rp_test_save_artifact (after, "window-paint-strokes.png");
+  before_px = rp_test_pixels_new (before);
+  after_px = rp_test_pixels_new (after);
+
+  /* The tint is on screen along each stroke (over the kite and the sky alike) … */
+  for (i = 0; i < G_N_ELEMENTS (strokes); i++)
+    {
+      double t;
+
+      for (t = 0; t <= 1.0; t += 0.25)
+        {
+          double ix = strokes[i].x0 + (strokes[i].x1 - strokes[i].x0) * t;
+          double iy = strokes[i].y0 + (strokes[i].y1 - strokes[i].y0) * t;
+
+          window_pixel (window, before_px, ix, iy, b);
+          window_pixel (window, after_px, ix, iy, a);
+          g_assert_cmpint (ABS (a[0] - b[0]) + ABS (a[1] - b[1]) + ABS (a[2] - b[2]), >, 60);
+        }
+      expected_area += hypot (strokes[i].x1 - strokes[i].x0, strokes[i].y1 - strokes[i].y0) * 80 + G_PI * 40 * 40;
+    }
+  /* … and nowhere else. */
+  window_pixel (window, before_px, 200, 200, b);
+  window_pixel (window, after_px, 200, 200, a);
+  g_assert_cmpmem (a, 4, b, 4);
+  window_pixel (window, before_px, 2300, 1400, b);
+  window_pixel (window, after_px, 2300, 1400, a);
+  g_assert_cmpmem (a, 4, b, 4);
+
+  /* Export Mask writes the API format at the photo's exact size. */
+  rp_window_export_mask_async (window, mask_file, NULL, store_result, &exported);
+  rp_test_wait_until (result_ready, &exported, 30);
+  g_assert_true (rp_window_export_mask_finish (window, exported, &error));
+  g_assert_no_error (error);
+  mask_image = rp_image_load_file (mask_file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_image_get_width (mask_image), ==, 2560);
+  g_assert_cmpint (rp_image_get_height (mask_image), ==, 1600);
+  px = gdk_pixbuf_read_pixels (rp_image_get_pixbuf (mask_image));
+  stride = gdk_pixbuf_get_rowstride (rp_image_get_pixbuf (mask_image));
+  for (y = 0; y < 1600; y++)
+    for (x = 0; x < 2560; x++)
+      {
+        guint8 alpha = px[(gsize) y * stride + x * 4 + 3];
+
+        g_assert_cmpint (alpha, ==, rp_mask_get_pixel (mask, x, y) >= 128 ? 0 : 255);
+        transparent += alpha == 0;
+      }
+  g_assert_cmpfloat (fabs (transparent - expected_area) / expected_area, <, 0.03);
+  g_assert_cmpint (px[(gsize) 640 * stride + 1800 * 4 + 3], ==, 0);
+  g_assert_cmpint (px[(gsize) 200 * stride + 200 * 4 + 3], ==, 255);
+
+  /* Undo takes back the last stroke only; redo brings it back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpint (rp_mask_get_pixel (mask, 700, 1195), ==, 0);
+  g_assert_cmpint (rp_mask_get_pixel (mask, 1800, 630), ==, 255);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_cmpint (rp_mask_get_pixel (mask, 700, 1195), ==, 255);
+
+  /* A header bomb is refused with a message; the work stays as it was. */
+  rp_test_write_png_header (bomb_path, 60000, 60000);
+  rp_window_open_file (window, bomb_file);
+  rp_test_wait_until (not_loading, window, 30);
+  rp_test_wait_until (dialog_shown, NULL, 10);
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "bomb.png"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "60000 × 60000"));
+  rp_test_wait_frame (dialog);
+  error_shot = rp_test_render (dialog);
+  g_free (rp_test_save_artifact (error_shot, "window-open-error.png"));
+  g_assert_true (rp_window_get_document (window) == document);
+  g_assert_cmpint (rp_mask_get_pixel (mask, 1800, 630), ==, 255);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  rp_test_tmpdir_remove (dir);
+}
+
+static void
+test_zoom_actions (void)
+{
+  g_autofree char *sample = rp_test_sample_photo ();
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  RpWindow *window = new_window ();
+  RpCanvas *canvas;
+  double fit;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  rp_test_show_window (GTK_WINDOW (window));
+  rp_window_open_file (window, file);
+  rp_test_wait_until (document_ready, window, 30);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  canvas = rp_window_get_canvas (window);
+
+  fit = rp_canvas_get_zoom (canvas);
+  g_assert_cmpfloat (fit, <, 0.5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-actual", NULL));
+  g_assert_cmpfloat (rp_canvas_get_zoom (canvas), ==, 1.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL));
+  g_assert_cmpfloat (rp_canvas_get_zoom (canvas), ==, RP_VIEWPORT_ZOOM_STEP);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-fit", NULL));
+  g_assert_cmpfloat (rp_canvas_get_zoom (canvas), ==, fit);
+
+  /* Brush size keys. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.brush-bigger", NULL));
+  g_assert_cmpfloat (rp_canvas_get_brush_size (canvas), ==, 96);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.brush-smaller", NULL));
+  g_assert_cmpfloat (rp_canvas_get_brush_size (canvas), ==, 80);
+  /* A hard brush: its binary footprint is exactly the nominal 40 px radius. */
+  rp_canvas_set_brush_hardness (canvas, 1.0);
+
+  /* Tools through the stateful action the tool buttons use. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "lasso"));
+  g_assert_cmpint (rp_canvas_get_tool (canvas), ==, RP_TOOL_LASSO);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "brush"));
+  g_assert_cmpint (rp_canvas_get_tool (canvas), ==, RP_TOOL_BRUSH);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+collect_accels (GtkWidget  *widget,
+                GHashTable *accels)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accel = NULL;
+      g_auto(GStrv) parts = NULL;
+      guint i;
+
+      g_object_get (widget, "accelerator", &accel, NULL);
+      parts = g_strsplit (accel ? accel : "", " ", -1);
+      for (i = 0; parts[i] != NULL; i++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          /* Compare in one spelling: "<Control><Shift>o" and "<Shift><Control>o" are equal. */
+          if (*parts[i] != '\0' && gtk_accelerator_parse (parts[i], &key, &mods))
+            g_hash_table_add (accels, gtk_accelerator_name (key, mods));
+        }
+    }
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_accels (child, accels);
+}
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+/* Every key binding of the window is listed in the Keyboard Shortcuts window. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = NULL;
+  GtkShortcutsWindow *overlay;
+  RpWindow *window;
+  guint i, checked = 0;
+
+  window = new_window ();
+  rp_test_show_window (GTK_WINDOW (window));
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  rp_test_wait_until (widget_visible, overlay, 10);
+  rp_test_wait_frame (GTK_WIDGET (overlay));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (overlay)), "shortcuts-window.png"));
+
+  collect_accels (GTK_WIDGET (overlay), listed);
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      guint j;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_BUBBLE)
+        continue;
+      for (j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *text = NULL;
+          guint key;
+          GdkModifierType mods;
+
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger) || !GTK_IS_NAMED_ACTION (action) ||
+              !g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "win."))
+            continue;
+          key = gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger));
+          mods = gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger));
+          /* The list shows one of several equivalent keys (plus, not equal or KP_Add). */
+          if (key == GDK_KEY_equal || key == GDK_KEY_KP_Add || key == GDK_KEY_KP_Subtract ||
+              key == GDK_KEY_KP_0 || key == GDK_KEY_KP_1)
+            continue;
+          text = gtk_accelerator_name (key, mods);
+          g_test_message ("binding %s → %s", text, gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+          g_assert_true (g_hash_table_contains (listed, text));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >=, 20);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  /* The real application object: it loads style.css and the resource icons. */
+  app = rp_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/repaint/window/paint-and-export", test_paint_and_export);
+  g_test_add_func ("/repaint/window/zoom-actions", test_zoom_actions);
+  g_test_add_func ("/repaint/window/shortcuts-window", test_shortcuts_window);
+
+  return g_test_run ();
+}
