@@ -290,6 +290,157 @@ test_zoom_actions (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+document_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return rp_window_get_document (pair[0]) != NULL && rp_window_get_document (pair[0]) != pair[1] &&
+         !rp_window_get_loading (pair[0]);
+}
+
+/* Waits until @window holds a document other than @old. */
+static RpDocument *
+wait_new_document (RpWindow   *window,
+                   RpDocument *old)
+{
+  gpointer pair[2] = { window, old };
+
+  rp_test_wait_until (document_is, pair, 30);
+  return rp_window_get_document (window);
+}
+
+/* Ctrl+V with an image (as another app would copy it) and with a copied file. */
+static void
+test_paste (void)
+{
+  g_autoptr(GdkPixbuf) pattern = rp_test_pattern_pixbuf (321, 123, TRUE);
+  g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pattern);
+  g_autofree char *sample = rp_test_sample_photo ();
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  GdkClipboard *clipboard;
+  RpWindow *window = new_window ();
+  RpDocument *doc;
+  RpImage *image;
+  GSList *files;
+
+  rp_test_show_window (GTK_WINDOW (window));
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+
+  gdk_clipboard_set_texture (clipboard, texture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL));
+  doc = wait_new_document (window, NULL);
+  image = rp_document_get_image (doc);
+  g_assert_cmpint (rp_image_get_width (image), ==, 321);
+  g_assert_cmpint (rp_image_get_height (image), ==, 123);
+  g_assert_null (rp_image_get_file (image));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Pasted Image — Repaint");
+
+  files = g_slist_prepend (NULL, file);
+  gdk_clipboard_set (clipboard, GDK_TYPE_FILE_LIST, files);
+  g_slist_free (files);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL));
+  doc = wait_new_document (window, doc);
+  g_assert_cmpint (rp_image_get_width (rp_document_get_image (doc)), ==, 2560);
+  g_assert_true (g_file_equal (rp_image_get_file (rp_document_get_image (doc)), file));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Import Mask reads an exported mask back as one undo step; a mask of another size is
+ * refused and the painted mask stays. */
+static void
+test_import_mask (void)
+{
+  g_autofree char *dir = rp_test_tmpdir ();
+  g_autofree char *good = g_build_filename (dir, "good.png", NULL);
+  g_autofree char *small = g_build_filename (dir, "small.png", NULL);
+  g_autofree char *photo = g_build_filename (dir, "photo.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (300, 200, FALSE);
+  g_autoptr(RpMask) source = rp_mask_new (300, 200);
+  g_autoptr(RpMask) wrong = rp_mask_new (299, 200);
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+  g_autoptr(GFile) small_file = g_file_new_for_path (small);
+  g_autoptr(GFile) photo_file = g_file_new_for_path (photo);
+  g_autoptr(GAsyncResult) imported = NULL;
+  g_autoptr(GAsyncResult) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  RpWindow *window = new_window ();
+  RpDocument *doc;
+  RpMask *mask;
+
+  gdk_pixbuf_save (pixbuf, photo, "png", &error, NULL);
+  rp_mask_fill_rect (source, 10, 10, 50, 40, RP_MASK_OP_PAINT);
+  g_assert_true (rp_mask_save_png (source, good_file, NULL, &error));
+  g_assert_true (rp_mask_save_png (wrong, small_file, NULL, &error));
+  g_assert_no_error (error);
+
+  rp_test_show_window (GTK_WINDOW (window));
+  rp_window_open_file (window, photo_file);
+  doc = wait_new_document (window, NULL);
+  mask = rp_document_get_mask (doc);
+
+  rp_window_import_mask_async (window, good_file, NULL, store_result, &imported);
+  rp_test_wait_until (result_ready, &imported, 30);
+  g_assert_true (rp_window_import_mask_finish (window, imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_mask_get_pixel (mask, 30, 30), ==, 255);
+  g_assert_cmpint (rp_mask_get_pixel (mask, 70, 30), ==, 0);
+  g_assert_cmpstr (rp_document_get_undo_label (doc), ==, "Import Mask");
+
+  rp_window_import_mask_async (window, small_file, NULL, store_result, &refused);
+  rp_test_wait_until (result_ready, &refused, 30);
+  g_assert_false (rp_window_import_mask_finish (window, refused, &error));
+  g_assert_error (error, RP_MASK_ERROR, RP_MASK_ERROR_SIZE_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "299 × 200"));
+  g_assert_cmpint (rp_mask_get_pixel (mask, 30, 30), ==, 255);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (rp_mask_is_empty (mask));
+  gtk_window_destroy (GTK_WINDOW (window));
+  rp_test_tmpdir_remove (dir);
+}
+
+/* The middle button and Space+drag pan instead of painting. */
+static void
+test_pan (void)
+{
+  g_autofree char *sample = rp_test_sample_photo ();
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  RpWindow *window = new_window ();
+  RpCanvas *canvas;
+  RpViewport *vp;
+  RpMask *mask;
+  double x0, y0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  rp_test_show_window (GTK_WINDOW (window));
+  rp_window_open_file (window, file);
+  rp_test_wait_until (document_ready, window, 30);
+  canvas = rp_window_get_canvas (window);
+  vp = rp_canvas_get_viewport (canvas);
+  mask = rp_document_get_mask (rp_window_get_document (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-actual", NULL));
+  x0 = rp_viewport_get_offset_x (vp);
+  y0 = rp_viewport_get_offset_y (vp);
+
+  rp_canvas_input_begin (canvas, GDK_BUTTON_MIDDLE, 400, 300, 1.0, 0);
+  rp_canvas_input_update (canvas, 300, 250, 1.0);
+  rp_canvas_input_end (canvas, 300, 250);
+  g_assert_cmpfloat (rp_viewport_get_offset_x (vp), ==, x0 + 100);
+  g_assert_cmpfloat (rp_viewport_get_offset_y (vp), ==, y0 + 50);
+
+  rp_canvas_input_set_space (canvas, TRUE);
+  rp_canvas_input_begin (canvas, GDK_BUTTON_PRIMARY, 300, 250, 1.0, 0);
+  rp_canvas_input_update (canvas, 400, 300, 1.0);
+  rp_canvas_input_end (canvas, 400, 300);
+  rp_canvas_input_set_space (canvas, FALSE);
+  g_assert_cmpfloat (rp_viewport_get_offset_x (vp), ==, x0);
+  g_assert_cmpfloat (rp_viewport_get_offset_y (vp), ==, y0);
+  g_assert_true (rp_mask_is_empty (mask));
+  g_assert_false (rp_document_get_can_undo (rp_window_get_document (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 collect_accels (GtkWidget  *widget,
                 GHashTable *accels)
@@ -398,6 +549,9 @@ main (int   argc,
   g_test_add_func ("/repaint/window/paint-and-export", test_paint_and_export);
   g_test_add_func ("/repaint/window/zoom-actions", test_zoom_actions);
   g_test_add_func ("/repaint/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/repaint/window/paste", test_paste);
+  g_test_add_func ("/repaint/window/import-mask", test_import_mask);
+  g_test_add_func ("/repaint/window/pan", test_pan);
 
   return g_test_run ();
 }

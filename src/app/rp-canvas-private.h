@@ -38,9 +38,9 @@ struct _RpCanvas
   int            overlay_tiles_y;
   GArray        *lasso_points;   /* double pairs, image pixels */
   RpStroke       stroke;
-
-  /* Borrowed */
-  RpMask        *mask;           /* the document's, while connected */
+  /* The document's current mask and image; held so a replaced document can be let go
+   * in any order. */
+  RpMask        *mask;
   RpImage       *image;
 
   /* Settings */

@@ -115,7 +115,7 @@ disconnect_mask (RpCanvas *self)
   if (self->mask != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->mask, on_mask_changed, self);
-      self->mask = NULL;
+      g_clear_object (&self->mask);
     }
 }
 
@@ -130,7 +130,7 @@ sync_from_document (RpCanvas *self)
   disconnect_mask (self);
   if (mask != NULL)
     {
-      self->mask = mask;
+      self->mask = g_object_ref (mask);
       g_signal_connect_swapped (mask, "changed", G_CALLBACK (on_mask_changed), self);
     }
 
@@ -139,7 +139,7 @@ sync_from_document (RpCanvas *self)
                  rp_image_get_height (image) != rp_image_get_height (self->image);
   if (image != self->image)
     {
-      self->image = image;
+      g_set_object (&self->image, image);
       rp_canvas_reset_textures (self);
       if (size_changed)
         rp_viewport_set_image_size (self->viewport,
@@ -172,7 +172,7 @@ rp_canvas_dispose (GObject *object)
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_func (self->document, on_document_notify, self);
   g_clear_object (&self->document);
-  self->image = NULL;
+  g_clear_object (&self->image);
   rp_canvas_reset_textures (self);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, on_adjustment_value_changed, self);
@@ -449,7 +449,7 @@ rp_canvas_set_document (RpCanvas   *self,
       g_signal_connect_swapped (document, "notify::image", G_CALLBACK (on_document_notify), self);
       g_signal_connect_swapped (document, "notify::mask", G_CALLBACK (on_document_notify), self);
     }
-  self->image = NULL;
+  g_clear_object (&self->image);
   sync_from_document (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
