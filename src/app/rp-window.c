@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "rp-file-chooser.h"
@@ -24,6 +25,7 @@ struct _RpWindow
   GtkScrolledWindow    *scroller;
   RpCanvas             *canvas;
   GtkAdjustment        *size_adjustment;
+  GtkLabel             *size_label;
   GtkLabel             *zoom_label;
   GtkSpinner           *spinner;
   GtkWidget            *undo_button;
@@ -840,6 +842,46 @@ on_zoom_changed (RpWindow   *self,
   gtk_label_set_label (self->zoom_label, text);
 }
 
+/* The size slider is logarithmic: 0–100 spans RP_CANVAS_MIN_BRUSH_PX to MAX_BRUSH_PX, so
+ * the sizes people use most (10–200 px) get most of its length. */
+static gboolean
+brush_size_to_slider (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  double size = g_value_get_double (from);
+
+  g_value_set_double (to, 100.0 * log (size / RP_CANVAS_MIN_BRUSH_PX) /
+                          log (RP_CANVAS_MAX_BRUSH_PX / RP_CANVAS_MIN_BRUSH_PX));
+  return TRUE;
+}
+
+static gboolean
+slider_to_brush_size (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  double v = g_value_get_double (from);
+
+  g_value_set_double (to, round (RP_CANVAS_MIN_BRUSH_PX *
+                                 pow (RP_CANVAS_MAX_BRUSH_PX / RP_CANVAS_MIN_BRUSH_PX, v / 100.0)));
+  return TRUE;
+}
+
+static void
+on_brush_size_changed (RpWindow   *self,
+                       GParamSpec *pspec,
+                       RpCanvas   *canvas)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: a brush diameter in photo pixels */
+  text = g_strdup_printf (_("%.0f px"), rp_canvas_get_brush_size (canvas));
+  gtk_label_set_label (self->size_label, text);
+}
+
 static gboolean
 rp_window_close_request (GtkWindow *window)
 {
@@ -905,6 +947,7 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, size_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, size_label);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, undo_button);
@@ -976,8 +1019,11 @@ rp_window_init (RpWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  g_object_bind_property (self->canvas, "brush-size", self->size_adjustment, "value",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->canvas, "brush-size", self->size_adjustment, "value",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               brush_size_to_slider, slider_to_brush_size, NULL, NULL);
+  g_signal_connect_swapped (self->canvas, "notify::brush-size", G_CALLBACK (on_brush_size_changed), self);
+  on_brush_size_changed (self, NULL, self->canvas);
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   on_zoom_changed (self, NULL, self->canvas);
 
