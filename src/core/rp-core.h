@@ -6,6 +6,7 @@
 #endif
 
 #include "rp-document.h"
+#include "rp-history.h"
 #include "rp-image.h"
 #include "rp-mask.h"
 #include "rp-png.h"

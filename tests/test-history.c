@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rp-core.h"
+#include "rp-test-util.h"
+
+typedef struct
+{
+  char      *root;
+  GFile     *dir;
+  RpHistory *history;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  f->root = rp_test_tmpdir ();
+  f->dir = g_file_new_build_filename (f->root, "history", NULL);
+  f->history = rp_history_new (f->dir);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->history);
+  g_clear_object (&f->dir);
+  rp_test_tmpdir_remove (f->root);
+  g_free (f->root);
+}
+
+static guint
+file_mode (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+static GBytes *
+png_bytes (int w,
+           int h)
+{
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (w, h, FALSE);
+  g_autoptr(GError) error = NULL;
+  char *buffer;
+  gsize len;
+
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &len, "png", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, len);
+}
+
+static void
+write_input (RpHistoryDraft *draft,
+             RpHistoryRole   role,
+             int             w,
+             int             h)
+{
+  g_autoptr(GBytes) bytes = png_bytes (w, h);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = rp_history_draft_create_input (draft, role, "png", &file, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                            NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_true (rp_history_draft_add_input (draft, role, file, "image/png", w, h, &error));
+  g_assert_no_error (error);
+}
+
+static RpHistoryEntry *
+make_pending (RpHistory  *history,
+              const char *prompt)
+{
+  g_autoptr(RpHistoryDraft) draft = NULL;
+  g_autoptr(JsonObject) meta = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  RpHistoryEntry *entry;
+
+  draft = rp_history_draft_new (history, &error);
+  g_assert_no_error (error);
+  write_input (draft, RP_HISTORY_ROLE_IMAGE, 64, 48);
+  write_input (draft, RP_HISTORY_ROLE_MASK, 64, 48);
+  write_input (draft, RP_HISTORY_ROLE_REFERENCE, 30, 30);
+  json_object_set_string_member (meta, "provider", "openai");
+  json_object_set_string_member (meta, "model", "gpt-image-1.5");
+  json_object_set_string_member (meta, "prompt", prompt);
+  entry = rp_history_draft_commit (draft, meta, &error);
+  g_assert_no_error (error);
+  return entry;
+}
+
+static void
+add_output (RpHistoryEntry *entry)
+{
+  g_autoptr(GBytes) bytes = png_bytes (64, 48);
+  g_autoptr(GFile) part = NULL;
+  g_autoptr(GFile) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = rp_history_entry_create_part (entry, "incoming", &part, &error);
+  g_autoptr(GdkPixbuf) composite = rp_test_pattern_pixbuf (64, 48, FALSE);
+
+  g_assert_no_error (error);
+  g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, NULL, &error);
+  g_output_stream_close (out, NULL, &error);
+  g_assert_no_error (error);
+  raw = rp_history_entry_commit_output (entry, part, &error);
+  g_assert_no_error (error);
+  g_assert_true (rp_history_entry_save_composite (entry, rp_history_entry_get_n_outputs (entry) - 1,
+                                                  composite, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A pending entry exists, complete and private, before anything could be uploaded. */
+static void
+test_pending_entry (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) entry = NULL;
+  g_autoptr(RpHistoryEntry) reread = NULL;
+  g_autoptr(GFile) meta = NULL;
+  g_autoptr(GError) error = NULL;
+  RpHistoryRole role = RP_HISTORY_ROLE_MASK;
+  guint i;
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  entry = make_pending (f->history, "a red kite");
+  g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_PENDING);
+  g_assert_true (rp_history_entry_get_process_alive (entry));
+  g_assert_cmpuint (file_mode (f->dir), ==, 0700);
+  g_assert_cmpuint (file_mode (rp_history_entry_get_dir (entry)), ==, 0700);
+  meta = g_file_get_child (rp_history_entry_get_dir (entry), "meta.json");
+  g_assert_cmpuint (file_mode (meta), ==, 0600);
+
+  g_assert_cmpuint (rp_history_entry_get_n_inputs (entry), ==, 3);
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(GFile) input = rp_history_entry_get_input (entry, i, &role);
+
+      g_assert_cmpint (role, ==, i);
+      g_assert_cmpuint (file_mode (input), ==, 0600);
+    }
+
+  /* What is on disk is exactly what the entry says. */
+  reread = rp_history_entry_load (rp_history_entry_get_dir (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rp_history_entry_get_prompt (reread), ==, "a red kite");
+  g_assert_cmpstr (rp_history_entry_get_provider (reread), ==, "openai");
+  g_assert_cmpint (rp_history_entry_get_status (reread), ==, RP_HISTORY_STATUS_PENDING);
+}
+
+static void
+test_outputs_and_finish (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) entry = make_pending (f->history, "two results");
+  g_autoptr(GFile) stray = NULL;
+  g_autoptr(GOutputStream) stray_out = NULL;
+  g_autoptr(GFile) raw = NULL;
+  g_autoptr(GFile) composite = NULL;
+  g_autoptr(GFile) thumb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpHistoryEntry) reread = NULL;
+  int w = 0, h = 0;
+  g_autofree char *thumb_path = NULL;
+
+  add_output (entry);
+  add_output (entry);
+  stray_out = rp_history_entry_create_part (entry, "cut-short", &stray, &error);
+  g_output_stream_write_all (stray_out, "\x89PNG", 4, NULL, NULL, &error);
+  g_output_stream_close (stray_out, NULL, NULL);
+
+  g_assert_true (rp_history_entry_finish (entry, RP_HISTORY_STATUS_DONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (stray, NULL));   /* partial data never stays */
+  g_assert_false (rp_history_entry_finish (entry, RP_HISTORY_STATUS_FAILED, NULL, &error));
+  g_assert_error (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_NOT_PENDING);
+
+  reread = rp_history_entry_load (rp_history_entry_get_dir (entry), NULL);
+  g_assert_cmpint (rp_history_entry_get_status (reread), ==, RP_HISTORY_STATUS_DONE);
+  g_assert_cmpuint (rp_history_entry_get_n_outputs (reread), ==, 2);
+  raw = rp_history_entry_get_output (reread, 1);
+  composite = rp_history_entry_get_composite (reread, 1);
+  g_assert_true (g_str_has_suffix (g_file_peek_path (raw), "raw-1.png"));
+  g_assert_true (g_file_query_exists (raw, NULL));
+  g_assert_true (g_file_query_exists (composite, NULL));
+  g_assert_cmpuint (file_mode (raw), ==, 0600);
+  thumb = rp_history_entry_get_thumbnail (reread);
+  thumb_path = g_file_get_path (thumb);
+  g_assert_nonnull (gdk_pixbuf_get_file_info (thumb_path, &w, &h));
+  g_assert_cmpint (MAX (w, h), <=, RP_HISTORY_THUMBNAIL_PX);
+  g_assert_null (json_object_get_member (rp_history_entry_get_metadata (reread), "process"));
+}
+
+/* A process killed in the middle of a job leaves a pending entry; the next start finds it
+ * interrupted (with its inputs intact, so it can be retried). */
+static void
+test_crash_becomes_interrupted (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  RpHistoryEntry *entry;
+  g_autoptr(GFile) input = NULL;
+
+  if (g_test_subprocess ())
+    {
+      /* The child writes into the parent's folder, whose path comes in the environment. */
+      g_autoptr(GFile) dir = g_file_new_build_filename (g_getenv ("RP_TEST_HISTORY_ROOT"), "history", NULL);
+      g_autoptr(RpHistory) history = rp_history_new (dir);
+      g_autoptr(RpHistoryEntry) pending = make_pending (history, "crashes mid-upload");
+      g_autoptr(RpHistoryDraft) draft = rp_history_draft_new (history, NULL);
+
+      write_input (draft, RP_HISTORY_ROLE_IMAGE, 10, 10);   /* a draft that never commits */
+      g_assert_nonnull (pending);
+      abort ();
+    }
+  g_setenv ("RP_TEST_HISTORY_ROOT", f->root, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+  entry = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
+  g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_INTERRUPTED);
+  input = rp_history_entry_get_input (entry, 0, NULL);
+  g_assert_true (g_file_query_exists (input, NULL));
+  g_object_unref (entry);
+  /* The abandoned draft was removed; nothing hidden is left but nothing listed is lost. */
+  {
+    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (f->dir, "standard::name", 0, NULL, NULL);
+    GFileInfo *info;
+    guint n = 0;
+
+    while ((info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+      {
+        g_assert_false (g_str_has_prefix (g_file_info_get_name (info), ".draft-"));
+        n++;
+        g_object_unref (info);
+      }
+    g_assert_cmpuint (n, ==, 1);
+  }
+}
+
+static void
+write_text (GFile      *dir,
+            const char *name,
+            const char *text)
+{
+  g_autoptr(GFile) file = g_file_get_child (dir, name);
+
+  g_file_make_directory_with_parents (dir, NULL, NULL);
+  g_assert_true (g_file_replace_contents (file, text, strlen (text), NULL, FALSE, 0, NULL, NULL, NULL));
+}
+
+/* Broken or foreign folders are skipped; the rest of the history still loads. */
+static void
+test_corrupt_skipped (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) good = make_pending (f->history, "good");
+  g_autoptr(GFile) broken = g_file_get_child (f->dir, "20260101-000000-000-aaaaaa");
+  g_autoptr(GFile) wrong_id = g_file_get_child (f->dir, "20260101-000000-000-bbbbbb");
+  g_autoptr(GFile) future = g_file_get_child (f->dir, "20260101-000000-000-cccccc");
+  g_autoptr(GFile) foreign = g_file_get_child (f->dir, "holiday-photos");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good_meta_before = NULL;
+  g_autofree char *good_meta_after = NULL;
+  g_autoptr(GFile) good_meta = g_file_get_child (rp_history_entry_get_dir (good), "meta.json");
+
+  g_assert_true (rp_history_entry_finish (good, RP_HISTORY_STATUS_DONE, NULL, &error));
+  g_file_load_contents (good_meta, NULL, &good_meta_before, NULL, NULL, NULL);
+  write_text (broken, "meta.json", "{\"version\": 1, \"id\": \"20260101-000000-000-aaaaaa\", \"status\": ");
+  write_text (wrong_id, "meta.json",
+              "{\"version\":1,\"id\":\"someone-else\",\"status\":\"done\",\"created\":\"2026-01-01T00:00:00Z\"}");
+  write_text (future, "meta.json",
+              "{\"version\":7,\"id\":\"20260101-000000-000-cccccc\",\"status\":\"done\",\"created\":\"2026-01-01T00:00:00Z\"}");
+  write_text (foreign, "notes.txt", "not an entry");
+  write_text (f->dir, "stray-file", "x");
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+  g_assert_cmpuint (rp_history_get_n_skipped (f->history), ==, 4);
+  g_assert_nonnull (rp_history_lookup (f->history, rp_history_entry_get_id (good)));
+  /* Loading never rewrites entries it did not need to touch. */
+  g_file_load_contents (good_meta, NULL, &good_meta_after, NULL, NULL, NULL);
+  g_assert_cmpstr (good_meta_before, ==, good_meta_after);
+  g_assert_true (g_file_query_exists (broken, NULL));
+}
+
+static void
+test_order_trash_restore (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) a = make_pending (f->history, "first");
+  g_autoptr(RpHistoryEntry) b = NULL;
+  g_autoptr(RpHistoryEntry) c = NULL;
+  g_autoptr(GError) error = NULL;
+  RpHistoryEntry *top;
+
+  g_usleep (2000);
+  b = make_pending (f->history, "second");
+  g_usleep (2000);
+  c = make_pending (f->history, "third");
+  rp_history_entry_finish (a, RP_HISTORY_STATUS_DONE, NULL, NULL);
+  rp_history_entry_finish (b, RP_HISTORY_STATUS_FAILED, NULL, NULL);
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 3);
+  top = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
+  g_assert_cmpstr (rp_history_entry_get_prompt (top), ==, "third");
+  g_object_unref (top);
+
+  top = g_list_model_get_item (G_LIST_MODEL (f->history), 1);
+  g_assert_true (rp_history_trash (f->history, top, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 2);
+  g_assert_false (g_file_query_exists (rp_history_entry_get_dir (top), NULL));
+  g_assert_true (rp_history_restore (f->history, top, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 3);
+  g_assert_true (g_file_query_exists (rp_history_entry_get_dir (top), NULL));
+  g_assert_true (rp_history_trash (f->history, top, &error));
+  rp_history_purge_trash (f->history);
+  g_object_unref (top);
+
+  /* Clear keeps the entry still running ("third" is pending and its process is us). */
+  g_assert_true (rp_history_clear (f->history, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/repaint/history/pending-entry", Fixture, NULL, setup, test_pending_entry, teardown);
+  g_test_add ("/repaint/history/outputs-and-finish", Fixture, NULL, setup, test_outputs_and_finish, teardown);
+  g_test_add ("/repaint/history/crash-becomes-interrupted", Fixture, NULL, setup, test_crash_becomes_interrupted, teardown);
+  g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
+  g_test_add ("/repaint/history/order-trash-restore", Fixture, NULL, setup, test_order_trash_restore, teardown);
+
+  return g_test_run ();
+}
