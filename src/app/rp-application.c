@@ -10,7 +10,9 @@
 
 struct _RpApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  RpHistory      *history;
 };
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
@@ -110,12 +112,28 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+on_history_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rp_history_load_finish (RP_HISTORY (source), result, &error))
+    g_warning ("Could not read the history: %s", error->message);
+}
+
+static void
 rp_application_startup (GApplication *application)
 {
+  RpApplication *self = RP_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (application);
+
+  /* Read in a worker thread: start-up never waits for the history. */
+  self->history = rp_history_new (NULL);
+  rp_history_load_async (self->history, NULL, on_history_loaded, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
@@ -124,9 +142,29 @@ rp_application_startup (GApplication *application)
 }
 
 static void
+rp_application_shutdown (GApplication *application)
+{
+  RpApplication *self = RP_APPLICATION (application);
+
+  if (self->history != NULL)
+    rp_history_purge_trash (self->history);
+  G_APPLICATION_CLASS (rp_application_parent_class)->shutdown (application);
+}
+
+static void
+rp_application_finalize (GObject *object)
+{
+  g_clear_object (&RP_APPLICATION (object)->history);
+  G_OBJECT_CLASS (rp_application_parent_class)->finalize (object);
+}
+
+static void
 rp_application_class_init (RpApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = rp_application_finalize;
+  app_class->shutdown = rp_application_shutdown;
 
   app_class->activate = rp_application_activate;
   app_class->open = rp_application_open;
@@ -152,4 +190,16 @@ rp_application_new (GApplicationFlags flags)
                        "resource-base-path", RESOURCE_BASE_PATH,
                        "flags", flags | G_APPLICATION_HANDLES_OPEN,
                        NULL);
+}
+
+/**
+ * rp_application_get_history:
+ *
+ * Returns: (transfer none): the history shared by every window (set up at startup)
+ */
+RpHistory *
+rp_application_get_history (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+  return self->history;
 }

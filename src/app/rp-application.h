@@ -3,11 +3,14 @@
 
 #include <adwaita.h>
 
+#include "rp-core.h"
+
 G_BEGIN_DECLS
 
 #define RP_TYPE_APPLICATION (rp_application_get_type ())
 G_DECLARE_FINAL_TYPE (RpApplication, rp_application, RP, APPLICATION, AdwApplication)
 
-RpApplication *rp_application_new (GApplicationFlags flags);
+RpApplication *rp_application_new         (GApplicationFlags  flags);
+RpHistory     *rp_application_get_history (RpApplication     *self);
 
 G_END_DECLS

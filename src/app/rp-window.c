@@ -7,7 +7,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "rp-application.h"
+#include "rp-entry-window.h"
 #include "rp-file-chooser.h"
+#include "rp-gallery.h"
 #include "rp-window.h"
 
 static const char *image_mime_types[] = {
@@ -20,8 +23,10 @@ struct _RpWindow
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
   GtkStack             *stack;
+  RpGallery            *gallery;
   GtkScrolledWindow    *scroller;
   RpCanvas             *canvas;
   GtkAdjustment        *size_adjustment;
@@ -36,6 +41,7 @@ struct _RpWindow
   RpDocument           *document;
   GCancellable         *cancellable;       /* everything the window started */
   GCancellable         *load_cancellable;  /* the photo being opened, if any */
+  GHashTable           *deleted;           /* id → RpHistoryEntry awaiting Undo */
 
   /* State */
   guint                 loading;
@@ -97,8 +103,8 @@ update_title (RpWindow *self)
 
   if (image == NULL)
     {
-      adw_window_title_set_title (self->window_title, _("Repaint"));
-      adw_window_title_set_subtitle (self->window_title, NULL);
+      adw_view_switcher_title_set_title (self->switcher_title, _("Repaint"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
       gtk_window_set_title (GTK_WINDOW (self), _("Repaint"));
     }
   else
@@ -110,8 +116,8 @@ update_title (RpWindow *self)
       size = g_strdup_printf (_("%d × %d"), rp_image_get_width (image), rp_image_get_height (image));
       /* Translators: window title, %s is the photo's file name */
       title = g_strdup_printf (_("%s — Repaint"), rp_image_get_display_name (image));
-      adw_window_title_set_title (self->window_title, rp_image_get_display_name (image));
-      adw_window_title_set_subtitle (self->window_title, size);
+      adw_view_switcher_title_set_title (self->switcher_title, rp_image_get_display_name (image));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, size);
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
 }
@@ -139,6 +145,8 @@ set_document (RpWindow   *self,
     }
   rp_canvas_set_document (self->canvas, document);
   gtk_stack_set_visible_child_name (self->stack, document ? "editor" : "empty");
+  if (document != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, "edit");
   update_title (self);
   update_actions (self);
   update_undo_tooltips (self);
@@ -842,6 +850,190 @@ on_zoom_changed (RpWindow   *self,
   gtk_label_set_label (self->zoom_label, text);
 }
 
+static void
+on_delete_toast_dismissed (AdwToast *toast,
+                           RpWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "entry-id");
+  RpHistoryEntry *entry;
+  RpHistory *history;
+
+  /* The window is going away: dispose already purged what was not undone. */
+  if (self->deleted == NULL || self->gallery == NULL)
+    return;
+  entry = g_hash_table_lookup (self->deleted, id);
+  history = rp_gallery_get_history (self->gallery);
+  /* No Undo before the toast went away: now the files go. */
+  if (entry != NULL && history != NULL)
+    rp_history_purge (history, entry);
+  g_hash_table_remove (self->deleted, id);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  RpHistoryEntry *entry = g_hash_table_lookup (self->deleted, id);
+  RpHistory *history = rp_gallery_get_history (self->gallery);
+  g_autoptr(GError) error = NULL;
+
+  if (entry == NULL || history == NULL)
+    return;
+  if (!rp_history_restore (history, entry, &error))
+    show_error (self, _("Could Not Restore the Edit"), error->message);
+  g_hash_table_remove (self->deleted, id);
+}
+
+/* Deleting moves the entry out of sight at once; its files go when the Undo toast does. */
+static void
+delete_entry (RpWindow       *self,
+              RpHistoryEntry *entry)
+{
+  RpHistory *history = rp_gallery_get_history (self->gallery);
+  const char *id = rp_history_entry_get_id (entry);
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  if (history == NULL)
+    return;
+  if (rp_history_entry_get_status (entry) == RP_HISTORY_STATUS_PENDING &&
+      rp_history_entry_get_process_alive (entry))
+    {
+      rp_window_add_toast (self, _("This edit is still running"));
+      return;
+    }
+  if (!rp_history_trash (history, entry, &error))
+    {
+      show_error (self, _("Could Not Delete the Edit"), error->message);
+      return;
+    }
+  g_hash_table_insert (self->deleted, g_strdup (id), g_object_ref (entry));
+  toast = adw_toast_new (_("Edit deleted"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "entry-id", g_strdup (id), g_free);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_continue_editing (RpWindow       *self,
+                     RpHistoryEntry *entry,
+                     guint           index,
+                     RpEntryWindow  *entry_window)
+{
+  g_autoptr(GFile) file = rp_history_entry_get_composite (entry, index);
+
+  if (file == NULL)
+    file = rp_history_entry_get_output (entry, index);
+  if (file != NULL)
+    rp_window_open_file (self, file);
+}
+
+static void
+on_entry_delete_requested (RpWindow       *self,
+                           RpHistoryEntry *entry,
+                           gpointer        source)
+{
+  delete_entry (self, entry);
+}
+
+/**
+ * rp_window_show_entry:
+ * @entry: an edit from the history
+ *
+ * Opens the window with the edit's results, inputs and parameters.
+ *
+ * Returns: (transfer none): that window
+ */
+GtkWindow *
+rp_window_show_entry (RpWindow       *self,
+                      RpHistoryEntry *entry)
+{
+  RpEntryWindow *entry_window = rp_entry_window_new (GTK_WINDOW (self), entry);
+
+  g_signal_connect_object (entry_window, "continue-editing", G_CALLBACK (on_continue_editing), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (entry_window, "delete-requested", G_CALLBACK (on_entry_delete_requested), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (entry_window));
+  return GTK_WINDOW (entry_window);
+}
+
+static void
+on_gallery_activated (RpWindow       *self,
+                      RpHistoryEntry *entry,
+                      RpGallery      *gallery)
+{
+  rp_window_show_entry (self, entry);
+}
+
+static void
+on_clear_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   RpWindow         *self)
+{
+  RpHistory *history = rp_gallery_get_history (self->gallery);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "clear") != 0 || history == NULL)
+    return;
+  if (!rp_history_clear (history, &error))
+    show_error (self, _("Could Not Clear the History"), error->message);
+}
+
+static void
+clear_history_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Clear the History?"),
+                                   _("Every finished edit and its files will be deleted. Edits "
+                                     "that are still running are kept. This cannot be undone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "clear", _("C_lear History"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_clear_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+page_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+  if (g_str_equal (g_variant_get_string (parameter, NULL), "history"))
+    rp_gallery_focus_search (self->gallery);
+}
+
+/**
+ * rp_window_get_gallery:
+ *
+ * Returns: (transfer none): the history gallery
+ */
+RpGallery *
+rp_window_get_gallery (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->gallery;
+}
+
 /* The size slider is logarithmic: 0–100 spans RP_CANVAS_MIN_BRUSH_PX to MAX_BRUSH_PX, so
  * the sizes people use most (10–200 px) get most of its length. */
 static gboolean
@@ -915,10 +1107,33 @@ rp_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->deleted != NULL && self->gallery != NULL && rp_gallery_get_history (self->gallery) != NULL)
+    {
+      GHashTableIter iter;
+      gpointer entry;
+
+      /* Toasts go with the window: what was deleted and not undone goes for good. */
+      g_hash_table_iter_init (&iter, self->deleted);
+      while (g_hash_table_iter_next (&iter, NULL, &entry))
+        rp_history_purge (rp_gallery_get_history (self->gallery), entry);
+    }
+  g_clear_pointer (&self->deleted, g_hash_table_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_WINDOW);
 
   G_OBJECT_CLASS (rp_window_parent_class)->dispose (object);
+}
+
+/* The history is the application's; "application" is set after construction. */
+static void
+on_application_changed (RpWindow   *self,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (RP_IS_APPLICATION (app))
+    rp_gallery_set_history (self->gallery, rp_application_get_history (RP_APPLICATION (app)));
 }
 
 static void
@@ -940,10 +1155,13 @@ rp_window_class_init (RpWindowClass *klass)
   window_class->close_request = rp_window_close_request;
 
   g_type_ensure (RP_TYPE_CANVAS);
+  g_type_ensure (RP_TYPE_GALLERY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RpWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, RpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, gallery);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, size_adjustment);
@@ -968,6 +1186,9 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-toggle", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.brush-bigger", NULL, brush_action);
   gtk_widget_class_install_action (widget_class, "win.brush-smaller", NULL, brush_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-history", NULL, clear_history_action);
+  gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
@@ -990,6 +1211,8 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "win.brush-bigger", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "win.brush-smaller", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, 0, "win.show-mask", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.page", "s", "edit");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.page", "s", "history");
   add_tool_binding (widget_class, GDK_KEY_b, "brush");
   add_tool_binding (widget_class, GDK_KEY_e, "eraser");
   add_tool_binding (widget_class, GDK_KEY_r, "rectangle");
@@ -1015,6 +1238,7 @@ rp_window_init (RpWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->settings = maybe_settings ();
+  self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -1057,7 +1281,11 @@ rp_window_init (RpWindow *self)
   setup_drop_target (self);
   set_loading (self, FALSE);
   set_document (self, NULL);
+  g_signal_connect_swapped (self->gallery, "entry-activated", G_CALLBACK (on_gallery_activated), self);
+  g_signal_connect_swapped (self->gallery, "delete-requested", G_CALLBACK (on_entry_delete_requested), self);
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed), NULL);
 }
+
 
 /**
  * rp_window_new:

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "rp-canvas.h"
+#include "rp-gallery.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ RpDocument *rp_window_get_document        (RpWindow            *self);
 RpCanvas   *rp_window_get_canvas          (RpWindow            *self);
 void        rp_window_add_toast           (RpWindow            *self,
                                            const char          *title);
+RpGallery  *rp_window_get_gallery         (RpWindow            *self);
+GtkWindow  *rp_window_show_entry          (RpWindow            *self,
+                                           RpHistoryEntry      *entry);
 
 void        rp_window_export_mask_async   (RpWindow            *self,
                                            GFile               *file,

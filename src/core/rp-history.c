@@ -285,14 +285,50 @@ scan_dir (GFile         *dir,
   return scan;
 }
 
+static gboolean
+contains_id (GPtrArray  *entries,
+             const char *id)
+{
+  guint i;
+
+  for (i = 0; i < entries->len; i++)
+    if (g_strcmp0 (rp_history_entry_get_id (g_ptr_array_index (entries, i)), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Merges a scan into the list. A scan may finish after jobs inserted new entries or the
+ * person deleted some: those changes win. Listed entries keep their objects, so views and
+ * running jobs keep watching the same ones. */
 static void
 apply_scan (RpHistory *self,
             Scan      *scan)
 {
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_object_unref);
   guint removed = self->entries->len;
+  guint i;
+
+  for (i = 0; i < scan->entries->len; i++)
+    {
+      RpHistoryEntry *scanned = g_ptr_array_index (scan->entries, i);
+      const char *id = rp_history_entry_get_id (scanned);
+      RpHistoryEntry *listed = rp_history_lookup (self, id);
+
+      if (contains_id (self->trashed, id))
+        continue;
+      g_ptr_array_add (merged, g_object_ref (listed ? listed : scanned));
+    }
+  for (i = 0; i < self->entries->len; i++)
+    {
+      RpHistoryEntry *listed = g_ptr_array_index (self->entries, i);
+
+      if (!contains_id (merged, rp_history_entry_get_id (listed)))
+        g_ptr_array_add (merged, g_object_ref (listed));
+    }
+  g_ptr_array_sort (merged, compare_newest_first);
 
   g_ptr_array_set_size (self->entries, 0);
-  g_ptr_array_extend_and_steal (self->entries, g_ptr_array_ref (scan->entries));
+  g_ptr_array_extend_and_steal (self->entries, g_steal_pointer (&merged));
   self->n_skipped = scan->skipped;
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->entries->len);
 }
@@ -477,6 +513,30 @@ rp_history_restore (RpHistory       *self,
   rp_history_insert (self, entry);
   g_ptr_array_remove_index (self->trashed, position);
   return TRUE;
+}
+
+/**
+ * rp_history_purge:
+ * @entry: an entry moved to the trash with rp_history_trash()
+ *
+ * Deletes the trashed @entry for good (its Undo toast went away).
+ */
+void
+rp_history_purge (RpHistory      *self,
+                  RpHistoryEntry *entry)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) hidden = NULL;
+  guint position;
+
+  g_return_if_fail (RP_IS_HISTORY (self));
+
+  if (!g_ptr_array_find (self->trashed, entry, &position))
+    return;
+  name = g_strconcat (TRASH_PREFIX, rp_history_entry_get_id (entry), NULL);
+  hidden = g_file_get_child (self->dir, name);
+  delete_tree (hidden);
+  g_ptr_array_remove_index (self->trashed, position);
 }
 
 void

@@ -36,6 +36,8 @@ gboolean        rp_history_restore              (RpHistory       *self,
                                                  RpHistoryEntry  *entry,
                                                  GError         **error);
 void            rp_history_purge_trash          (RpHistory       *self);
+void            rp_history_purge                (RpHistory       *self,
+                                                 RpHistoryEntry  *entry);
 gboolean        rp_history_clear                (RpHistory       *self,
                                                  GError         **error);
 
