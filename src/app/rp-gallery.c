@@ -209,6 +209,14 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  rp_gallery_focus_search (RP_GALLERY (widget));
+}
+
+static void
 rp_gallery_dispose (GObject *object)
 {
   RpGallery *self = RP_GALLERY (object);
@@ -261,6 +269,8 @@ rp_gallery_class_init (RpGalleryClass *klass)
 
   gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);
+  gtk_widget_class_install_action (widget_class, "gallery.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "gallery.search", NULL);
 }
 
 static void
