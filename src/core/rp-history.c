@@ -285,16 +285,16 @@ scan_dir (GFile         *dir,
   return scan;
 }
 
-static gboolean
-contains_id (GPtrArray  *entries,
-             const char *id)
+static GHashTable *
+index_by_id (GPtrArray *entries)
 {
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
   guint i;
 
   for (i = 0; i < entries->len; i++)
-    if (g_strcmp0 (rp_history_entry_get_id (g_ptr_array_index (entries, i)), id) == 0)
-      return TRUE;
-  return FALSE;
+    g_hash_table_insert (index, (gpointer) rp_history_entry_get_id (g_ptr_array_index (entries, i)),
+                         g_ptr_array_index (entries, i));
+  return index;
 }
 
 /* Merges a scan into the list. A scan may finish after jobs inserted new entries or the
@@ -305,25 +305,27 @@ apply_scan (RpHistory *self,
             Scan      *scan)
 {
   g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) listed = index_by_id (self->entries);
+  g_autoptr(GHashTable) trashed = index_by_id (self->trashed);
+  g_autoptr(GHashTable) scanned = index_by_id (scan->entries);
   guint removed = self->entries->len;
   guint i;
 
   for (i = 0; i < scan->entries->len; i++)
     {
-      RpHistoryEntry *scanned = g_ptr_array_index (scan->entries, i);
-      const char *id = rp_history_entry_get_id (scanned);
-      RpHistoryEntry *listed = rp_history_lookup (self, id);
+      RpHistoryEntry *entry = g_ptr_array_index (scan->entries, i);
+      const char *id = rp_history_entry_get_id (entry);
+      RpHistoryEntry *current = g_hash_table_lookup (listed, id);
 
-      if (contains_id (self->trashed, id))
-        continue;
-      g_ptr_array_add (merged, g_object_ref (listed ? listed : scanned));
+      if (!g_hash_table_contains (trashed, id))
+        g_ptr_array_add (merged, g_object_ref (current ? current : entry));
     }
   for (i = 0; i < self->entries->len; i++)
     {
-      RpHistoryEntry *listed = g_ptr_array_index (self->entries, i);
+      RpHistoryEntry *entry = g_ptr_array_index (self->entries, i);
 
-      if (!contains_id (merged, rp_history_entry_get_id (listed)))
-        g_ptr_array_add (merged, g_object_ref (listed));
+      if (!g_hash_table_contains (scanned, rp_history_entry_get_id (entry)))
+        g_ptr_array_add (merged, g_object_ref (entry));
     }
   g_ptr_array_sort (merged, compare_newest_first);
 
