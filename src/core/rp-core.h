@@ -5,10 +5,14 @@
 # error "librepaint-core must not include GTK headers"
 #endif
 
+#include "rp-body-stream.h"
 #include "rp-document.h"
 #include "rp-image.h"
 #include "rp-mask.h"
+#include "rp-multipart-body.h"
 #include "rp-png.h"
+#include "rp-request-body.h"
 #include "rp-size-rule.h"
 #include "rp-stroke.h"
+#include "rp-transport.h"
 #include "rp-viewport.h"
