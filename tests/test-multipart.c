@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rp-core.h"
+#include "rp-test-transport.h"
 #include "rp-test-util.h"
 
 #define LARGE_FILE_BYTES   (16 * 1024 * 1024)
@@ -15,118 +14,16 @@
 /* Streaming 48 MB must not cost more than this on top of what the process already used. */
 #define MAX_STREAM_RSS_KB  (8 * 1024)
 
-/* Deterministic bytes that do not compress or repeat: xorshift64 output. */
-static void
-pattern_fill (guint64 *state,
-              guint8  *buf,
-              gsize    len)
-{
-  gsize i;
-
-  for (i = 0; i < len; i++)
-    {
-      *state ^= *state << 13;
-      *state ^= *state >> 7;
-      *state ^= *state << 17;
-      buf[i] = *state >> 24;
-    }
-}
-
-static char *
-write_file (const char *dir,
-            const char *name,
-            const void *data,
-            gsize       len)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-static char *
-write_pattern_file (const char *dir,
-                    const char *name,
-                    gsize       size,
-                    guint64     seed)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
-  g_autofree guint8 *buf = g_malloc (READ_CHUNK_BYTES);
-  guint64 state = seed;
-  gsize done = 0;
-
-  g_assert_no_error (error);
-  while (done < size)
-    {
-      gsize n = MIN (READ_CHUNK_BYTES, size - done);
-
-      pattern_fill (&state, buf, n);
-      g_output_stream_write_all (G_OUTPUT_STREAM (out), buf, n, NULL, NULL, &error);
-      g_assert_no_error (error);
-      done += n;
-    }
-  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-static GBytes *
-read_all (GInputStream *stream,
-          gsize         chunk)
-{
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autofree guint8 *buf = g_malloc (chunk);
-  g_autoptr(GError) error = NULL;
-  gssize n;
-
-  while ((n = g_input_stream_read (stream, buf, chunk, NULL, &error)) > 0)
-    g_byte_array_append (out, buf, n);
-  g_assert_no_error (error);
-  g_assert_cmpint (n, ==, 0);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
 static GBytes *
 read_body (RpRequestBody *body,
            gsize          chunk)
 {
   g_autoptr(RpBodyStream) stream = rp_request_body_open (body);
-  GBytes *bytes = read_all (G_INPUT_STREAM (stream), chunk);
+  GBytes *bytes = rp_test_read_stream (G_INPUT_STREAM (stream), chunk);
 
   g_assert_cmpint (rp_body_stream_get_bytes_read (stream), ==, g_bytes_get_size (bytes));
   g_assert_cmpint (rp_body_stream_get_size (stream), ==, g_bytes_get_size (bytes));
   return bytes;
-}
-
-/* Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0 and later). */
-static gboolean
-reset_peak_rss (void)
-{
-  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = write (fd, "5", 1) == 1;
-  close (fd);
-  return ok;
-}
-
-static gsize
-current_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
 }
 
 static void
@@ -172,9 +69,9 @@ static RpMultipartBody *
 exact_body (const char *dir)
 {
   static const char png[] = "\x89PNG\r\n\x1a\nabc";
-  g_autofree char *a = write_file (dir, "a.png", png, sizeof png - 1);
-  g_autofree char *b = write_file (dir, "b.bin", "hello", 5);
-  g_autofree char *m = write_file (dir, "m.png", "", 0);
+  g_autofree char *a = rp_test_write_file (dir, "a.png", png, sizeof png - 1);
+  g_autofree char *b = rp_test_write_file (dir, "b.bin", "hello", 5);
+  g_autofree char *m = rp_test_write_file (dir, "m.png", "", 0);
   g_autoptr(GFile) fa = g_file_new_for_path (a);
   g_autoptr(GFile) fb = g_file_new_for_path (b);
   g_autoptr(GFile) fm = g_file_new_for_path (m);
@@ -355,7 +252,7 @@ form_init (Form *form)
   pixbuf = rp_test_pattern_pixbuf (80, 80, FALSE);
   gdk_pixbuf_save (pixbuf, jpeg_path, "jpeg", &error, NULL);
   g_assert_no_error (error);
-  webp_path = write_file (form->dir, "layer.webp", webp_bytes, sizeof webp_bytes - 1);
+  webp_path = rp_test_write_file (form->dir, "layer.webp", webp_bytes, sizeof webp_bytes - 1);
 
   form_field (form, "model", "gpt-image-1.5");
   form_field (form, "prompt", "把风筝换成红色 — “quoted”\nsecond line");
@@ -405,7 +302,7 @@ static void
 test_file_changed (void)
 {
   g_autofree char *dir = rp_test_tmpdir ();
-  g_autofree char *path = write_file (dir, "a.png", "0123456789", 10);
+  g_autofree char *path = rp_test_write_file (dir, "a.png", "0123456789", 10);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(RpMultipartBody) body = rp_multipart_body_new ();
   g_autoptr(GError) error = NULL;
@@ -480,7 +377,7 @@ large_form_init (LargeForm *form)
   for (i = 0; i < LARGE_FILES; i++)
     {
       g_autofree char *name = g_strdup_printf ("ref%u.png", i);
-      g_autofree char *path = write_pattern_file (form->dir, name, LARGE_FILE_BYTES, 0x9e3779b97f4a7c15ull + i);
+      g_autofree char *path = rp_test_write_pattern_file (form->dir, name, LARGE_FILE_BYTES, 0x9e3779b97f4a7c15ull + i);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(GError) error = NULL;
       g_autofree char *head = g_strdup_printf ("--%s\r\nContent-Disposition: form-data; name=\"image[]\"; "
@@ -496,7 +393,7 @@ large_form_init (LargeForm *form)
         {
           gsize n = MIN (READ_CHUNK_BYTES, LARGE_FILE_BYTES - done);
 
-          pattern_fill (&state, buf, n);
+          rp_test_pattern_fill (&state, buf, n);
           g_checksum_update (sum, buf, n);
           done += n;
         }
@@ -535,13 +432,13 @@ test_large_bounded_memory (void)
   stream = rp_request_body_open (RP_REQUEST_BODY (form.body));
   g_assert_cmpint (rp_body_stream_get_size (stream), >, (goffset) LARGE_FILES * LARGE_FILE_BYTES);
 
-  if (!reset_peak_rss ())
+  if (!rp_test_reset_peak_rss ())
     {
       g_test_skip ("the peak RSS of this process cannot be reset");
       large_form_clear (&form);
       return;
     }
-  base_kb = current_rss_kb ();
+  base_kb = rp_test_current_rss_kb ();
   while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, READ_CHUNK_BYTES, NULL, &error)) > 0)
     {
       g_checksum_update (sum, buf, n);
@@ -782,8 +679,8 @@ test_upload_large (void)
   soup_server = server_start (&server, &uri);
   stream = rp_request_body_open (RP_REQUEST_BODY (form.body));
 
-  reset_peak_rss ();
-  base_kb = current_rss_kb ();
+  rp_test_reset_peak_rss ();
+  base_kb = rp_test_current_rss_kb ();
   wrote = send_body (&server, uri, RP_REQUEST_BODY (form.body), stream, &restarts);
   peak_kb = rp_test_peak_rss_kb ();
 

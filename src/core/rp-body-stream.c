@@ -172,11 +172,11 @@ refill_base64 (RpBodyStream   *self,
                GCancellable   *cancellable,
                GError        **error)
 {
-  gsize want = MIN (BASE64_RAW_CHUNK_BYTES, segment->file_size - self->file_pos);
-  gsize got = 0;
+  gsize want, got = 0;
 
   if (self->file_in == NULL && !open_segment_file (self, segment, cancellable, error))
     return FALSE;
+  want = MIN (BASE64_RAW_CHUNK_BYTES, segment->file_size - self->file_pos);
   if (self->raw == NULL)
     {
       self->raw = g_malloc (BASE64_RAW_CHUNK_BYTES);

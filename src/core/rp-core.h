@@ -8,6 +8,7 @@
 #include "rp-body-stream.h"
 #include "rp-document.h"
 #include "rp-image.h"
+#include "rp-json-body.h"
 #include "rp-mask.h"
 #include "rp-multipart-body.h"
 #include "rp-png.h"
