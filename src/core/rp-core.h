@@ -14,6 +14,7 @@
 #include "rp-png.h"
 #include "rp-request-body.h"
 #include "rp-size-rule.h"
+#include "rp-sse-parser.h"
 #include "rp-stroke.h"
 #include "rp-transport.h"
 #include "rp-viewport.h"
