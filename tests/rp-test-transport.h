@@ -26,7 +26,8 @@ GBytes  *rp_test_read_stream        (GInputStream *stream,
 /* Compares two files in small chunks. */
 gboolean rp_test_files_equal        (const char   *a,
                                      const char   *b);
-/* Resets VmHWM to the current RSS; FALSE where the kernel does not allow it. */
+/* Resets VmHWM to the current RSS; FALSE where it cannot be measured meaningfully
+ * (the kernel does not allow it, or a sanitizer holds on to freed memory). */
 gboolean rp_test_reset_peak_rss     (void);
 gsize    rp_test_current_rss_kb     (void);
 

@@ -425,6 +425,7 @@ test_large_bounded_memory (void)
   g_autofree guint8 *buf = g_malloc (READ_CHUNK_BYTES);
   g_autoptr(GError) error = NULL;
   gsize base_kb, peak_kb;
+  gboolean measured;
   goffset total = 0;
   gssize n;
 
@@ -432,12 +433,7 @@ test_large_bounded_memory (void)
   stream = rp_request_body_open (RP_REQUEST_BODY (form.body));
   g_assert_cmpint (rp_body_stream_get_size (stream), >, (goffset) LARGE_FILES * LARGE_FILE_BYTES);
 
-  if (!rp_test_reset_peak_rss ())
-    {
-      g_test_skip ("the peak RSS of this process cannot be reset");
-      large_form_clear (&form);
-      return;
-    }
+  measured = rp_test_reset_peak_rss ();
   base_kb = rp_test_current_rss_kb ();
   while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, READ_CHUNK_BYTES, NULL, &error)) > 0)
     {
@@ -451,8 +447,9 @@ test_large_bounded_memory (void)
   g_assert_cmpint (rp_body_stream_get_bytes_read (stream), ==, total);
   g_assert_cmpstr (g_checksum_get_string (sum), ==, form.sha256);
   g_test_message ("streamed %" G_GOFFSET_FORMAT " bytes; RSS %" G_GSIZE_FORMAT " kB before, peak %"
-                  G_GSIZE_FORMAT " kB", total, base_kb, peak_kb);
-  g_assert_cmpuint (peak_kb, <, base_kb + MAX_STREAM_RSS_KB);
+                  G_GSIZE_FORMAT " kB%s", total, base_kb, peak_kb, measured ? "" : " (not measurable here)");
+  if (measured)
+    g_assert_cmpuint (peak_kb, <, base_kb + MAX_STREAM_RSS_KB);
   large_form_clear (&form);
 }
 
@@ -670,6 +667,7 @@ test_upload_large (void)
   g_autoptr(RpBodyStream) stream = NULL;
   LargeForm form;
   gsize base_kb, peak_kb;
+  gboolean measured;
   goffset length, wrote;
   guint restarts = 0;
 
@@ -679,7 +677,7 @@ test_upload_large (void)
   soup_server = server_start (&server, &uri);
   stream = rp_request_body_open (RP_REQUEST_BODY (form.body));
 
-  rp_test_reset_peak_rss ();
+  measured = rp_test_reset_peak_rss ();
   base_kb = rp_test_current_rss_kb ();
   wrote = send_body (&server, uri, RP_REQUEST_BODY (form.body), stream, &restarts);
   peak_kb = rp_test_peak_rss_kb ();
@@ -690,8 +688,11 @@ test_upload_large (void)
   g_assert_cmpint (rp_body_stream_get_bytes_read (stream), ==, length);
   g_assert_cmpint (wrote, ==, length);
   g_test_message ("uploaded %" G_GOFFSET_FORMAT " bytes through loopback; RSS %" G_GSIZE_FORMAT
-                  " kB before, peak %" G_GSIZE_FORMAT " kB", length, base_kb, peak_kb);
-  g_assert_cmpuint (peak_kb, <, base_kb + 2 * MAX_STREAM_RSS_KB);
+                  " kB before, peak %" G_GSIZE_FORMAT " kB%s", length, base_kb, peak_kb,
+                  measured ? "" : " (not measurable here)");
+  /* Client and server both run in this process: twice the budget. */
+  if (measured)
+    g_assert_cmpuint (peak_kb, <, base_kb + 2 * MAX_STREAM_RSS_KB);
 
   soup_server_disconnect (soup_server);
   server_clear (&server);

@@ -8,6 +8,7 @@
 #include "rp-body-stream.h"
 #include "rp-document.h"
 #include "rp-image.h"
+#include "rp-images-reader.h"
 #include "rp-json-body.h"
 #include "rp-mask.h"
 #include "rp-multipart-body.h"
@@ -17,4 +18,5 @@
 #include "rp-sse-parser.h"
 #include "rp-stroke.h"
 #include "rp-transport.h"
+#include "rp-transport-fuzz.h"
 #include "rp-viewport.h"

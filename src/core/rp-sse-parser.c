@@ -127,14 +127,15 @@ check_size (RpSseParser  *self,
             GError      **error)
 {
   gsize used = self->field->len + self->value->len + self->event_type->len;
+  g_autofree char *cap = NULL;
 
   if (self->data_func == NULL)
     used += self->data->len;
   if (used <= self->max_event_bytes)
     return TRUE;
+  cap = g_format_size (self->max_event_bytes);
   g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
-               _("An event in the provider’s stream is larger than %s."),
-               g_format_size (self->max_event_bytes));
+               _("An event in the provider’s stream is larger than %s."), cap);
   return FALSE;
 }
 
