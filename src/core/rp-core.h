@@ -14,6 +14,7 @@
 #include "rp-multipart-body.h"
 #include "rp-png.h"
 #include "rp-request-body.h"
+#include "rp-retry.h"
 #include "rp-size-rule.h"
 #include "rp-sse-parser.h"
 #include "rp-stroke.h"
