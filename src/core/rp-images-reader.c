@@ -348,7 +348,7 @@ decode_base64 (RpImagesReader  *self,
   return TRUE;
 }
 
-/* A few relays send a data URL where OpenAI sends bare base64: skip its header. Both
+/* A few relays send a data URL where OpenAI sends bare base64: skip its header. The two
  * cannot be confused, as ':' is not a base64 character. */
 static gboolean
 b64_chunk (RpImagesReader  *self,

@@ -109,6 +109,12 @@ rp_sse_parser_set_data_func (RpSseParser   *self,
   self->data_func = data_func;
 }
 
+/**
+ * rp_sse_parser_free:
+ * @self: (nullable): a #RpSseParser
+ *
+ * Frees the parser; not from inside one of its own callbacks.
+ */
 void
 rp_sse_parser_free (RpSseParser *self)
 {

@@ -60,6 +60,15 @@ read_results (RpImagesReader *reader)
   (void) rp_images_reader_get_usage (reader);
 }
 
+/**
+ * rp_transport_fuzz_images_reader:
+ * @data: (array length=len): arbitrary bytes; the first picks the chunk size
+ * @len: how many
+ *
+ * Feeds the rest of @data to an #RpImagesReader with a small cap and memory sinks.
+ *
+ * Returns: 0
+ */
 int
 rp_transport_fuzz_images_reader (const guint8 *data,
                                  gsize         len)
@@ -145,6 +154,16 @@ run_sse (const guint8 *data,
   g_clear_object (&stream.reader);
 }
 
+/**
+ * rp_transport_fuzz_sse:
+ * @data: (array length=len): arbitrary bytes; the first picks the chunk size
+ * @len: how many
+ *
+ * Runs the rest of @data through an #RpSseParser in buffered and in streaming mode,
+ * passing every event's data through an #RpImagesReader.
+ *
+ * Returns: 0
+ */
 int
 rp_transport_fuzz_sse (const guint8 *data,
                        gsize         len)
