@@ -253,8 +253,12 @@ rp_body_stream_read (GInputStream  *stream,
       switch (segment->kind)
         {
         case RP_BODY_SEGMENT_BYTES:
-          n = MIN ((goffset) (count - done), segment->length - self->segment_pos);
-          memcpy (out + done, (const guint8 *) g_bytes_get_data (segment->bytes, NULL) + self->segment_pos, n);
+          {
+            const guint8 *bytes = g_bytes_get_data (segment->bytes, NULL);
+
+            n = MIN ((goffset) (count - done), segment->length - self->segment_pos);
+            memcpy (out + done, bytes + self->segment_pos, n);
+          }
           break;
         case RP_BODY_SEGMENT_FILE:
           n = read_file_segment (self, segment, out + done, count - done, cancellable, error);

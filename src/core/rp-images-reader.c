@@ -273,7 +273,8 @@ invalid_base64 (RpImagesReader  *self,
                 GError         **error)
 {
   g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_INVALID_BASE64,
-               _("Image %u in the provider’s reply is not valid base64."), self->target->index + 1);
+               _("Image %u in the provider’s reply is not valid base64."),
+               self->target->index + 1);
   return FALSE;
 }
 
@@ -304,7 +305,8 @@ flush_decoded (RpImagesReader  *self,
   memcpy (image->head + image->head_len, self->out, head);
   image->head_len += head;
   if (image->sink != NULL &&
-      !g_output_stream_write_all (image->sink, self->out, self->out_len, NULL, self->cancellable, error))
+      !g_output_stream_write_all (image->sink, self->out, self->out_len, NULL,
+                                  self->cancellable, error))
     return FALSE;
   image->size += self->out_len;
   self->out_len = 0;
@@ -585,7 +587,11 @@ string_token (RpImagesReader  *self,
               GError         **error)
 {
   if (self->value_kind == VALUE_B64)
-    return token == RP_JSON_TOKEN_STRING_CHUNK ? b64_chunk (self, text, len, error) : b64_end (self, error);
+    {
+      if (token == RP_JSON_TOKEN_STRING_CHUNK)
+        return b64_chunk (self, text, len, error);
+      return b64_end (self, error);
+    }
   return url_token (self, token, text, len, error);
 }
 
@@ -900,7 +906,9 @@ rp_images_reader_get_image_format (RpImagesReader *self,
 {
   Image *image = get_image (self, index);
 
-  return image != NULL ? rp_image_format_sniff (image->head, image->head_len) : RP_IMAGE_FORMAT_UNKNOWN;
+  if (image == NULL)
+    return RP_IMAGE_FORMAT_UNKNOWN;
+  return rp_image_format_sniff (image->head, image->head_len);
 }
 
 /**
@@ -991,7 +999,8 @@ rp_images_reader_get_string (RpImagesReader *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   node = json_object_get_member (self->fields, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
@@ -1015,7 +1024,8 @@ rp_images_reader_get_int (RpImagesReader *self,
   g_return_val_if_fail (name != NULL, default_value);
 
   node = json_object_get_member (self->fields, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
     return default_value;
   return json_node_get_int (node);
 }

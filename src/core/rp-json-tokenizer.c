@@ -116,8 +116,8 @@ string_bytes (RpJsonTokenizer  *tok,
     {
       tok->failed = TRUE;
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
-                   _("The provider’s reply has a member name longer than %" G_GSIZE_FORMAT " bytes."),
-                   tok->max_key_bytes);
+                   _("The provider’s reply has a member name longer than %" G_GSIZE_FORMAT
+                     " bytes."), tok->max_key_bytes);
       return FALSE;
     }
   g_string_append_len (tok->key, text, len);
@@ -388,7 +388,8 @@ push (RpJsonTokenizer  *tok,
     {
       tok->failed = TRUE;
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
-                   _("The provider’s reply is nested more than %d levels deep."), RP_JSON_MAX_DEPTH);
+                   _("The provider’s reply is nested more than %d levels deep."),
+                   RP_JSON_MAX_DEPTH);
       return FALSE;
     }
   tok->stack[tok->depth++] = kind;
@@ -422,7 +423,9 @@ begin_value (RpJsonTokenizer  *tok,
     case 'n':
       tok->state = S_LITERAL;
       tok->literal = c == 't' ? "true" : c == 'f' ? "false" : "null";
-      tok->literal_token = c == 't' ? RP_JSON_TOKEN_TRUE : c == 'f' ? RP_JSON_TOKEN_FALSE : RP_JSON_TOKEN_NULL;
+      tok->literal_token = c == 't' ? RP_JSON_TOKEN_TRUE
+                           : c == 'f' ? RP_JSON_TOKEN_FALSE
+                           : RP_JSON_TOKEN_NULL;
       tok->literal_pos = 1;
       return TRUE;
     default:

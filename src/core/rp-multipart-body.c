@@ -222,7 +222,8 @@ rp_multipart_body_add_file (RpMultipartBody  *self,
   g_return_val_if_fail (RP_IS_MULTIPART_BODY (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_return_val_if_fail (content_type == NULL || rp_request_body_content_type_is_safe (content_type), FALSE);
+  g_return_val_if_fail (content_type == NULL ||
+                        rp_request_body_content_type_is_safe (content_type), FALSE);
   g_return_val_if_fail (!rp_request_body_is_sealed (RP_REQUEST_BODY (self)), FALSE);
 
   if (!rp_request_body_inspect_file (file, content_type, &size, &type, cancellable, error))

@@ -197,7 +197,8 @@ rp_request_body_inspect_file (GFile         *file,
     }
   in = g_file_read (file, cancellable, error);
   if (in == NULL ||
-      !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &head_len, cancellable, error))
+      !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &head_len,
+                                cancellable, error))
     return FALSE;
   *out_content_type = g_strdup (rp_image_format_mime_type (rp_image_format_sniff (head, head_len)));
   return TRUE;

@@ -221,8 +221,12 @@ rp_retry_delay_from_headers (SoupMessageHeaders *headers,
                              GDateTime          *now,
                              double             *seconds)
 {
+  const char *ms, *value;
+
   g_return_val_if_fail (headers != NULL, FALSE);
 
-  return rp_retry_parse_retry_after_ms (soup_message_headers_get_one (headers, "retry-after-ms"), seconds) ||
-         rp_retry_parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"), now, seconds);
+  ms = soup_message_headers_get_one (headers, "retry-after-ms");
+  value = soup_message_headers_get_one (headers, "Retry-After");
+  return rp_retry_parse_retry_after_ms (ms, seconds) ||
+         rp_retry_parse_retry_after (value, now, seconds);
 }

@@ -228,10 +228,14 @@ dispatch (RpSseParser  *self,
     }
 
   fixed_type = valid_text (self->event_type->str, self->event_type->len);
-  event.event = fixed_type != NULL ? fixed_type : self->event_type->len > 0 ? self->event_type->str : "message";
+  if (fixed_type != NULL)
+    event.event = fixed_type;
+  else
+    event.event = self->event_type->len > 0 ? self->event_type->str : "message";
   event.id = self->last_id;
   if (!self->data_streamed)
-    event.done = self->data->len == DONE_SENTINEL_LEN && memcmp (self->data->str, DONE_SENTINEL, DONE_SENTINEL_LEN) == 0;
+    event.done = self->data->len == DONE_SENTINEL_LEN &&
+                 memcmp (self->data->str, DONE_SENTINEL, DONE_SENTINEL_LEN) == 0;
 
   if (self->data_func != NULL)
     {
