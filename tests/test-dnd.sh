@@ -23,7 +23,9 @@ trap 'kill $rp $ds 2>/dev/null' EXIT
 xdotool search --sync --name "^Repaint$" >/dev/null
 xdotool search --sync --name "^drag-source$" >/dev/null
 sleep 1
-xdotool windowmove "$(xdotool search --name '^drag-source$' | head -1)" 0 0
+source_window=$(xdotool search --name '^drag-source$' | head -1)
+# No window manager here: raise the source above Repaint explicitly.
+xdotool windowmove "$source_window" 0 0 windowraise "$source_window"
 sleep 0.3
 # Press on the label, move in small steps (the drag threshold, then motion over the target).
 xdotool mousemove 100 100 mousedown 1

@@ -441,6 +441,97 @@ test_pan (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_query_exists (G_FILE (data), NULL);
+}
+
+static void
+assert_same_mask (RpMask *a,
+                  RpMask *b)
+{
+  int w = rp_mask_get_width (a), h = rp_mask_get_height (a);
+  g_autofree guint8 *pa = g_malloc ((gsize) w * h);
+  g_autofree guint8 *pb = g_malloc ((gsize) w * h);
+
+  g_assert_cmpint (rp_mask_get_width (b), ==, w);
+  g_assert_cmpint (rp_mask_get_height (b), ==, h);
+  rp_mask_read (a, 0, 0, w, h, pa, w);
+  rp_mask_read (b, 0, 0, w, h, pb, w);
+  g_assert_cmpmem (pa, (gsize) w * h, pb, (gsize) w * h);
+}
+
+/* The photo and the mask (soft edges included) come back in a new window after the first
+ * one is gone, as after a crash or a restart. */
+static void
+test_session_restore (void)
+{
+  g_autofree char *sample = rp_test_sample_photo ();
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  g_autoptr(GFile) session = g_file_new_build_filename (g_get_user_data_dir (), "repaint", "session", NULL);
+  g_autoptr(GFile) state_file = g_file_get_child (session, "session.json");
+  g_autoptr(GFile) image_file = g_file_get_child (session, "image.png");
+  g_autoptr(RpMask) painted = NULL;
+  g_autoptr(GdkPixbuf) pattern = rp_test_pattern_pixbuf (200, 150, FALSE);
+  g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pattern);
+  RpWindow *first, *second, *third;
+  RpCanvas *canvas;
+  RpDocument *doc;
+  Segment s = { 300, 300, 900, 500 };
+
+  rp_session_clear (session, NULL);
+  first = new_window ();
+  rp_test_show_window (GTK_WINDOW (first));
+  rp_window_open_file (first, file);
+  rp_test_wait_until (document_ready, first, 30);
+  canvas = rp_window_get_canvas (first);
+  rp_canvas_set_brush_hardness (canvas, 0.3);   /* soft edges must survive */
+  paint_segment (canvas, &s);
+  painted = rp_mask_copy (rp_document_get_mask (rp_window_get_document (first)));
+  rp_test_wait_until (file_exists, state_file, 20);
+  g_assert_false (g_file_query_exists (image_file, NULL));   /* the photo is referenced, not copied */
+  gtk_window_destroy (GTK_WINDOW (first));
+
+  second = new_window ();
+  rp_test_show_window (GTK_WINDOW (second));
+  rp_window_restore_session (second);
+  rp_test_wait_until (document_ready, second, 30);
+  doc = rp_window_get_document (second);
+  g_assert_cmpstr (rp_image_get_display_name (rp_document_get_image (doc)), ==, "kite.jpg");
+  assert_same_mask (painted, rp_document_get_mask (doc));
+  g_assert_false (rp_document_get_can_undo (doc));
+  rp_test_wait_frame (GTK_WIDGET (second));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (second)), "window-session-restored.png"));
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  /* A pasted image has no file: the session keeps a copy of its pixels. */
+  g_file_delete (state_file, NULL, NULL);
+  third = new_window ();
+  rp_test_show_window (GTK_WINDOW (third));
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (third)), texture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (third), "win.paste", NULL));
+  rp_test_wait_until (document_ready, third, 30);
+  rp_test_wait_until (file_exists, state_file, 20);
+  g_assert_true (g_file_query_exists (image_file, NULL));
+  gtk_window_destroy (GTK_WINDOW (third));
+  third = new_window ();
+  rp_window_restore_session (third);
+  rp_test_wait_until (document_ready, third, 30);
+  doc = rp_window_get_document (third);
+  g_assert_cmpint (rp_image_get_width (rp_document_get_image (doc)), ==, 200);
+  g_assert_cmpstr (rp_image_get_display_name (rp_document_get_image (doc)), ==, "Pasted Image");
+  {
+    GdkPixbuf *got = rp_image_get_pixbuf (rp_document_get_image (doc));
+    int y;
+
+    for (y = 0; y < 150; y++)
+      g_assert_cmpmem (gdk_pixbuf_read_pixels (got) + y * gdk_pixbuf_get_rowstride (got), 200 * 3,
+                       gdk_pixbuf_read_pixels (pattern) + y * gdk_pixbuf_get_rowstride (pattern), 200 * 3);
+  }
+  gtk_window_destroy (GTK_WINDOW (third));
+}
+
 static void
 collect_accels (GtkWidget  *widget,
                 GHashTable *accels)
@@ -538,7 +629,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = rp_test_tmpdir ();
+  int status;
 
+  /* This test's own data folder: history and session start empty. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   /* The real application object: it loads style.css and the resource icons. */
   app = rp_application_new (G_APPLICATION_NON_UNIQUE);
@@ -552,6 +647,9 @@ main (int   argc,
   g_test_add_func ("/repaint/window/paste", test_paste);
   g_test_add_func ("/repaint/window/import-mask", test_import_mask);
   g_test_add_func ("/repaint/window/pan", test_pan);
+  g_test_add_func ("/repaint/window/session-restore", test_session_restore);
 
-  return g_test_run ();
+  status = g_test_run ();
+  rp_test_tmpdir_remove (data_home);
+  return status;
 }

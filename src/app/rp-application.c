@@ -29,7 +29,11 @@ rp_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    window = GTK_WINDOW (new_window (RP_APPLICATION (application)));
+    {
+      window = GTK_WINDOW (new_window (RP_APPLICATION (application)));
+      /* Started without a photo: pick up where the last session left off. */
+      rp_window_restore_session (RP_WINDOW (window));
+    }
   gtk_window_present (window);
 }
 

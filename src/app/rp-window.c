@@ -42,10 +42,18 @@ struct _RpWindow
   GCancellable         *cancellable;       /* everything the window started */
   GCancellable         *load_cancellable;  /* the photo being opened, if any */
   GHashTable           *deleted;           /* id → RpHistoryEntry awaiting Undo */
+  GFile                *session_dir;
+  GCancellable         *autosave_cancellable;
+  RpMask               *watched_mask;
 
   /* State */
+  guint                 autosave_id;
+
   guint                 loading;
 };
+
+/* The session is saved this long after the last change. */
+#define AUTOSAVE_DELAY_S 2
 
 G_DEFINE_FINAL_TYPE (RpWindow, rp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -130,6 +138,116 @@ on_document_image_changed (RpWindow   *self,
   update_title (self);
 }
 
+static RpSessionState *
+snapshot_session (RpWindow *self)
+{
+  RpSessionState *state = rp_session_state_new ();
+
+  state->image = g_object_ref (rp_document_get_image (self->document));
+  state->mask = rp_mask_copy (rp_document_get_mask (self->document));
+  return state;
+}
+
+static void
+autosave_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GFile *dir = g_object_get_data (G_OBJECT (task), "dir");
+  GError *error = NULL;
+
+  if (rp_session_save (dir, task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+autosave_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not save the session: %s", error->message);
+}
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  RpWindow *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  self->autosave_id = 0;
+  if (self->document == NULL || rp_document_in_mask_edit (self->document))
+    return G_SOURCE_REMOVE;
+  /* A newer save replaces one still being written. */
+  g_cancellable_cancel (self->autosave_cancellable);
+  g_clear_object (&self->autosave_cancellable);
+  self->autosave_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->autosave_cancellable, autosave_done, NULL);
+  g_task_set_task_data (task, snapshot_session (self), (GDestroyNotify) rp_session_state_free);
+  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (self->session_dir), g_object_unref);
+  g_task_run_in_thread (task, autosave_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_autosave (RpWindow *self)
+{
+  if (self->session_dir == NULL || self->document == NULL)
+    return;
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->autosave_id = g_timeout_add_seconds (AUTOSAVE_DELAY_S, autosave_cb, self);
+}
+
+/* Saves now, blocking, if a save is waiting (the window is closing). */
+static void
+flush_autosave (RpWindow *self)
+{
+  g_autoptr(RpSessionState) state = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->autosave_id == 0 || self->document == NULL)
+    return;
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  state = snapshot_session (self);
+  if (!rp_session_save (self->session_dir, state, NULL, &error))
+    g_warning ("Could not save the session: %s", error->message);
+}
+
+static void
+on_mask_changed (RpWindow *self)
+{
+  schedule_autosave (self);
+}
+
+static void
+watch_mask (RpWindow *self)
+{
+  RpMask *mask = self->document ? rp_document_get_mask (self->document) : NULL;
+
+  if (self->watched_mask == mask)
+    return;
+  if (self->watched_mask != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_mask, on_mask_changed, self);
+  g_set_object (&self->watched_mask, mask);
+  if (mask != NULL)
+    g_signal_connect_swapped (mask, "changed", G_CALLBACK (on_mask_changed), self);
+}
+
+static void
+on_document_mask_changed (RpWindow   *self,
+                          GParamSpec *pspec,
+                          RpDocument *document)
+{
+  watch_mask (self);
+  schedule_autosave (self);
+}
+
 static void
 set_document (RpWindow   *self,
               RpDocument *document)
@@ -142,7 +260,10 @@ set_document (RpWindow   *self,
       g_signal_connect_swapped (document, "notify::can-undo", G_CALLBACK (on_document_undo_changed), self);
       g_signal_connect_swapped (document, "notify::can-redo", G_CALLBACK (on_document_undo_changed), self);
       g_signal_connect_swapped (document, "notify::image", G_CALLBACK (on_document_image_changed), self);
+      g_signal_connect_swapped (document, "notify::mask", G_CALLBACK (on_document_mask_changed), self);
     }
+  watch_mask (self);
+  schedule_autosave (self);
   rp_canvas_set_document (self->canvas, document);
   gtk_stack_set_visible_child_name (self->stack, document ? "editor" : "empty");
   if (document != NULL)
@@ -294,6 +415,73 @@ rp_window_open_stream (RpWindow     *self,
   d->window = g_object_ref (self);
   d->name = g_strdup (display_name);
   rp_image_load_stream_async (stream, display_name, restart_load (self), on_image_loaded, d);
+}
+
+static void
+on_session_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpSessionState) state = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(RpDocument) document = NULL;
+
+  set_loading (self, FALSE);
+  if (state == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_message ("The last session could not be restored: %s", error->message);
+          rp_window_add_toast (self, _("Your last session could not be restored"));
+        }
+      return;
+    }
+  /* Someone opened a photo meanwhile: theirs wins. */
+  if (self->document != NULL)
+    return;
+  document = rp_document_new (state->image);
+  rp_mask_set_from (rp_document_get_mask (document), state->mask);
+  set_document (self, document);
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  rp_window_add_toast (self, _("Your last session was restored"));
+}
+
+static void
+load_session_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  RpSessionState *state = rp_session_load (task_data, cancellable, &error);
+
+  if (state == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, state, (GDestroyNotify) rp_session_state_free);
+}
+
+/**
+ * rp_window_restore_session:
+ *
+ * Brings back the photo and mask of the last session (after a crash or a restart), off
+ * the main thread; nothing happens if there is none.
+ */
+void
+rp_window_restore_session (RpWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+
+  if (self->session_dir == NULL)
+    return;
+  set_loading (self, TRUE);
+  task = g_task_new (NULL, self->cancellable, on_session_loaded, g_object_ref (self));
+  g_task_set_task_data (task, g_object_ref (self->session_dir), g_object_unref);
+  g_task_run_in_thread (task, load_session_thread);
 }
 
 gboolean
@@ -1088,6 +1276,7 @@ rp_window_close_request (GtkWindow *window)
       g_settings_set_int (self->settings, "window-height", height);
       g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
     }
+  flush_autosave (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
 
@@ -1099,8 +1288,14 @@ rp_window_dispose (GObject *object)
 {
   RpWindow *self = RP_WINDOW (object);
 
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
+  if (self->watched_mask != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_mask, on_mask_changed, self);
+  g_clear_object (&self->watched_mask);
+  g_clear_object (&self->session_dir);
+  g_clear_object (&self->autosave_cancellable);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -1239,6 +1434,7 @@ rp_window_init (RpWindow *self)
   self->cancellable = g_cancellable_new ();
   self->settings = maybe_settings ();
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->session_dir = rp_session_default_dir ();
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -18,6 +18,7 @@ void        rp_window_open_stream         (RpWindow            *self,
                                            GInputStream        *stream,
                                            const char          *display_name);
 gboolean    rp_window_get_loading         (RpWindow            *self);
+void        rp_window_restore_session     (RpWindow            *self);
 RpDocument *rp_window_get_document        (RpWindow            *self);
 RpCanvas   *rp_window_get_canvas          (RpWindow            *self);
 void        rp_window_add_toast           (RpWindow            *self,

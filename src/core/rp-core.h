@@ -14,6 +14,7 @@
 #include "rp-mask.h"
 #include "rp-multipart-body.h"
 #include "rp-png.h"
+#include "rp-session.h"
 #include "rp-request-body.h"
 #include "rp-retry.h"
 #include "rp-size-rule.h"

@@ -1005,6 +1005,55 @@ rp_mask_save_png (RpMask        *self,
  *
  * Returns: (transfer full): the mask, or %NULL with @error set
  */
+static gboolean
+check_size (RpImage  *image,
+            int       expected_width,
+            int       expected_height,
+            GError  **error)
+{
+  int width = rp_image_get_width (image);
+  int height = rp_image_get_height (image);
+
+  if (width != expected_width || height != expected_height)
+    {
+      g_set_error (error, RP_MASK_ERROR, RP_MASK_ERROR_SIZE_MISMATCH,
+                   _("The mask is %d × %d pixels but the photo is %d × %d. A mask must have "
+                     "exactly the photo’s size."),
+                   width, height, expected_width, expected_height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Builds a mask from one channel of @pixbuf, inverted for the alpha-0-is-painted format. */
+static RpMask *
+mask_from_channel (GdkPixbuf *pixbuf,
+                   int        channel,
+                   gboolean   invert)
+{
+  g_autoptr(RpMask) mask = NULL;
+  g_autofree guint8 *row = NULL;
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  int width = gdk_pixbuf_get_width (pixbuf), height = gdk_pixbuf_get_height (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  int x, y;
+
+  mask = rp_mask_new (width, height);
+  row = g_malloc (width);
+  for (y = 0; y < height; y++)
+    {
+      const guint8 *src = pixels + (gsize) y * stride + channel;
+
+      for (x = 0; x < width; x++)
+        row[x] = invert ? 255 - src[x * channels] : src[x * channels];
+      apply_row (mask, y, 0, width, row, RP_MASK_OP_PAINT);
+    }
+  for (x = 0; x < mask->tiles_x * mask->tiles_y; x++)
+    tile_try_collapse (&mask->tiles[x]);
+  return g_steal_pointer (&mask);
+}
+
 RpMask *
 rp_mask_new_from_image (RpImage  *image,
                         int       expected_width,
@@ -1012,24 +1061,11 @@ rp_mask_new_from_image (RpImage  *image,
                         GError  **error)
 {
   GdkPixbuf *pixbuf;
-  g_autoptr(RpMask) mask = NULL;
-  g_autofree guint8 *row = NULL;
-  const guint8 *pixels;
-  int width, height, stride, channels, x, y;
 
   g_return_val_if_fail (RP_IS_IMAGE (image), NULL);
 
-  width = rp_image_get_width (image);
-  height = rp_image_get_height (image);
-  if (width != expected_width || height != expected_height)
-    {
-      g_set_error (error, RP_MASK_ERROR, RP_MASK_ERROR_SIZE_MISMATCH,
-                   _("The mask is %d × %d pixels but the photo is %d × %d. A mask must have "
-                     "exactly the photo’s size."),
-                   width, height, expected_width, expected_height);
-      return NULL;
-    }
-
+  if (!check_size (image, expected_width, expected_height, error))
+    return NULL;
   pixbuf = rp_image_get_pixbuf (image);
   if (!gdk_pixbuf_get_has_alpha (pixbuf))
     {
@@ -1038,23 +1074,57 @@ rp_mask_new_from_image (RpImage  *image,
                              "pixels mark the region to change."));
       return NULL;
     }
+  return mask_from_channel (pixbuf, 3, TRUE);
+}
 
-  mask = rp_mask_new (width, height);
-  pixels = gdk_pixbuf_read_pixels (pixbuf);
-  stride = gdk_pixbuf_get_rowstride (pixbuf);
-  channels = gdk_pixbuf_get_n_channels (pixbuf);
-  row = g_malloc (width);
-  for (y = 0; y < height; y++)
+/**
+ * rp_mask_write_coverage_png:
+ *
+ * Writes the coverage itself (soft edges included) as an 8-bit grey PNG: Repaint's own
+ * format for keeping a mask, unlike the binary export the edit APIs take.
+ */
+gboolean
+rp_mask_write_coverage_png (RpMask        *self,
+                            GOutputStream *stream,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(RpPngWriter) writer = NULL;
+  g_autofree guint8 *row = NULL;
+  int y;
+
+  g_return_val_if_fail (RP_IS_MASK (self), FALSE);
+
+  writer = rp_png_writer_new (stream, self->width, self->height, RP_PNG_COLOR_GRAY, RP_PNG_SPEED_FLAT);
+  row = g_malloc (self->width);
+  for (y = 0; y < self->height; y++)
     {
-      const guint8 *src = pixels + (gsize) y * stride;
-
-      for (x = 0; x < width; x++)
-        row[x] = 255 - src[x * channels + 3];
-      apply_row (mask, y, 0, width, row, RP_MASK_OP_PAINT);
+      if (y % 64 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      rp_mask_read (self, 0, y, self->width, 1, row, self->width);
+      if (!rp_png_writer_write_row (writer, row, cancellable, error))
+        return FALSE;
     }
-  for (x = 0; x < mask->tiles_x * mask->tiles_y; x++)
-    tile_try_collapse (&mask->tiles[x]);
-  return g_steal_pointer (&mask);
+  return rp_png_writer_finish (writer, cancellable, error);
+}
+
+/**
+ * rp_mask_new_from_coverage:
+ * @image: a grey PNG written by rp_mask_write_coverage_png()
+ *
+ * Returns: (transfer full): the mask, or %NULL with @error set
+ */
+RpMask *
+rp_mask_new_from_coverage (RpImage  *image,
+                           int       expected_width,
+                           int       expected_height,
+                           GError  **error)
+{
+  g_return_val_if_fail (RP_IS_IMAGE (image), NULL);
+
+  if (!check_size (image, expected_width, expected_height, error))
+    return NULL;
+  return mask_from_channel (rp_image_get_pixbuf (image), 0, FALSE);
 }
 
 /**

@@ -100,6 +100,14 @@ RpMask      *rp_mask_new_from_image   (RpImage        *image,
                                        int             expected_width,
                                        int             expected_height,
                                        GError        **error);
+gboolean     rp_mask_write_coverage_png (RpMask       *self,
+                                       GOutputStream  *stream,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
+RpMask      *rp_mask_new_from_coverage (RpImage       *image,
+                                       int             expected_width,
+                                       int             expected_height,
+                                       GError        **error);
 RpMask      *rp_mask_load_file        (GFile          *file,
                                        int             expected_width,
                                        int             expected_height,
