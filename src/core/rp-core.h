@@ -8,6 +8,7 @@
 #include "rp-document.h"
 #include "rp-image.h"
 #include "rp-mask.h"
+#include "rp-placement.h"
 #include "rp-png.h"
 #include "rp-size-rule.h"
 #include "rp-stroke.h"
