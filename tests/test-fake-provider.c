@@ -817,6 +817,27 @@ test_venice (void)
   pay = parse_json (r5->body);
   g_assert_cmpstr (json_string (pay, "code"), ==, "INSUFFICIENT_BALANCE");
 
+  /* multi-edit as multipart: `images` repeated, no brackets. */
+  {
+    g_autoptr(SoupMultipart) form = soup_multipart_new ("multipart/form-data");
+    g_autoptr(GBytes) layer = png_bytes (320, 240, TRUE);
+    g_autoptr(Reply) r = NULL;
+    g_autoptr(RpFakeRequest) rec = NULL;
+    g_autoptr(GdkPixbuf) pb = NULL;
+
+    soup_multipart_append_form_file (form, "images", "base.png", "image/png", image);
+    soup_multipart_append_form_file (form, "images", "layer.png", "image/png", layer);
+    soup_multipart_append_form_string (form, "modelId", "firered-image-edit");
+    soup_multipart_append_form_string (form, "prompt", "p");
+    r = post_multipart (session, multi_url, form, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+    pb = decode_image (r->body);
+    g_assert_cmpint (gdk_pixbuf_get_width (pb), ==, 320);
+    rec = rp_fake_provider_get_request (fake, rp_fake_provider_get_n_requests (fake) - 1);
+    g_assert_cmpuint (rp_fake_request_get_n_images (rec), ==, 2);
+    g_assert_true (rp_fake_request_get_image (rec, 1)->has_alpha);
+  }
+
   rp_fake_provider_push (fake, "/image/edit", RP_FAKE_CONTENT_FLAGGED);
   r6 = post_json (session, edit_url, edit);
   g_assert_cmpuint (r6->status, ==, 200);

@@ -697,7 +697,7 @@ rp_placement_describe (RpPlacement *self)
   if (self->content.width == r->width && self->content.height == r->height)
     scale = g_strdup (_("full resolution"));
   else
-    /* TRANSLATORS: a scale factor, e.g. "scaled ×0.58" */
+    /* Translators: a scale factor, e.g. "scaled ×0.58" */
     scale = g_strdup_printf (_("scaled ×%.2f"), rp_placement_get_scale (self));
 
   if (!self->cropped)

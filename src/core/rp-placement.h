@@ -11,6 +11,23 @@
 
 G_BEGIN_DECLS
 
+/*
+ * RpPlacement relates the person's photo to what is uploaded and back.
+ *
+ * 1. Plan, on the main thread: rp_placement_options_init() with the model's size rule,
+ *    then the provider's limits (from its definition: images.maxBytes → max_bytes,
+ *    images.minPixels / maxPixels, images.square → square_only, images.formats →
+ *    original_formats); rp_placement_new(). Show rp_placement_describe() and draw
+ *    rp_placement_get_region() before anything is sent.
+ * 2. Prepare, in a worker: rp_placement_prepare_async() writes the first image and the
+ *    mask — same dimensions, always — into the journal. Request `size` =
+ *    rp_placement_get_size_param() where the provider has that parameter.
+ * 3. Composite, in a worker: rp_placement_composite_async() for each result, whatever
+ *    size it came back at. Outside the feathered mask the photo's bytes are untouched.
+ *
+ * A plan is immutable and may be shared between threads.
+ */
+
 /* Context kept around the mask when only part of the photo is uploaded: at least this
  * many photo pixels, and at least this fraction of the mask's longer side. */
 #define RP_PLACEMENT_DEFAULT_CONTEXT_PX        96
