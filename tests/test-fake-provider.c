@@ -324,6 +324,23 @@ test_multi_image (void)
   g_assert_cmpint (rp_fake_request_get_image (request, 1)->width, ==, 40);
   g_assert_nonnull (rp_fake_request_find_part (request, "image[]", 1));
   g_assert_null (rp_fake_request_find_part (request, "image[]", 2));
+
+  /* The repeated bare `image` field some relays document works the same way. */
+  {
+    g_autoptr(SoupMultipart) repeated = soup_multipart_new ("multipart/form-data");
+    g_autoptr(Reply) again = NULL;
+    g_autoptr(RpFakeRequest) second = NULL;
+
+    soup_multipart_append_form_file (repeated, "image", "b.png", "image/png", b);
+    soup_multipart_append_form_file (repeated, "image", "a.png", "image/png", a);
+    soup_multipart_append_form_string (repeated, "prompt", "merge");
+    again = post_multipart (session, url, repeated, NULL);
+    g_assert_cmpuint (again->status, ==, 200);
+    second = rp_fake_provider_get_request (fake, 1);
+    g_assert_cmpuint (rp_fake_request_get_n_images (second), ==, 2);
+    g_assert_cmpstr (rp_fake_request_get_image (second, 1)->field, ==, "image");
+    g_assert_cmpint (rp_fake_request_get_image (second, 1)->width, ==, 80);
+  }
 }
 
 /* The JSON edit body (images[] of data URLs, mask) is parsed and its images decoded. */

@@ -313,7 +313,9 @@ test_plans (void)
                   g_assert_cmpint (mw, ==, rp_placement_get_upload_width (p));
                   g_assert_cmpint (mh, ==, rp_placement_get_upload_height (p));
                 }
-              if (small_photo != NULL && (mask_png != NULL || mk == MASK_NONE))
+              /* Images for the whole-photo, centred-crop and border-crop geometries. */
+              if (small_photo != NULL &&
+                  (mk == MASK_NONE || mk == MASK_SMALL_CENTRE || mk == MASK_SMALL_BOTTOM_RIGHT))
                 {
                   g_autoptr(GBytes) image_png = write_image_bytes (p, small_photo);
                   int iw, ih;
@@ -907,8 +909,11 @@ test_composite_invariant (void)
           for (model = 0; model < N_MODELS; model++)
             {
               g_test_message ("%dx%d %s %s", w, h, mask_names[mk], model_names[model]);
-              check_composite_invariant (w, h, FALSE, mask, model, 6.0);
-              check_composite_invariant (w, h, TRUE, mask, model, 3.5);
+              /* Plain and alpha photos take turns, with different feathers. */
+              if ((model + mk + si) % 2 == 0)
+                check_composite_invariant (w, h, FALSE, mask, model, 6.0);
+              else
+                check_composite_invariant (w, h, TRUE, mask, model, 3.5);
             }
         }
     }
