@@ -535,6 +535,11 @@ rp_placement_new_for_size (int                       photo_width,
   return plan (NULL, photo_width, photo_height, photo_has_alpha, mask, options, error);
 }
 
+/**
+ * rp_placement_get_photo_width:
+ *
+ * Returns: the width of the photo the plan was made for
+ */
 int
 rp_placement_get_photo_width (RpPlacement *self)
 {
@@ -542,6 +547,11 @@ rp_placement_get_photo_width (RpPlacement *self)
   return self->photo_width;
 }
 
+/**
+ * rp_placement_get_photo_height:
+ *
+ * Returns: the height of the photo the plan was made for
+ */
 int
 rp_placement_get_photo_height (RpPlacement *self)
 {
@@ -561,6 +571,11 @@ rp_placement_get_region (RpPlacement           *self,
   *region = self->region;
 }
 
+/**
+ * rp_placement_get_upload_width:
+ *
+ * Returns: the width of the uploaded image and mask, and of the requested size
+ */
 int
 rp_placement_get_upload_width (RpPlacement *self)
 {
@@ -568,6 +583,11 @@ rp_placement_get_upload_width (RpPlacement *self)
   return self->upload_width;
 }
 
+/**
+ * rp_placement_get_upload_height:
+ *
+ * Returns: the height of the uploaded image and mask, and of the requested size
+ */
 int
 rp_placement_get_upload_height (RpPlacement *self)
 {
@@ -625,6 +645,12 @@ rp_placement_get_is_cropped (RpPlacement *self)
   return self->cropped;
 }
 
+/**
+ * rp_placement_get_is_padded:
+ *
+ * Returns: whether the upload has padding around the region (edge pixels repeated in the
+ *   image, "keep" in the mask) to reach an accepted size without distortion
+ */
 gboolean
 rp_placement_get_is_padded (RpPlacement *self)
 {
