@@ -13,6 +13,7 @@
 #include "rp-json-body.h"
 #include "rp-mask.h"
 #include "rp-multipart-body.h"
+#include "rp-placement.h"
 #include "rp-png.h"
 #include "rp-session.h"
 #include "rp-request-body.h"

@@ -924,6 +924,32 @@ rp_mask_step_free (RpMaskStep *step)
 }
 
 /**
+ * rp_mask_export_row:
+ * @coverage: (array length=width): coverage bytes, 0–255
+ * @width: pixels in the row
+ * @rgba: (out caller-allocates): @width RGBA pixels in the export format
+ *
+ * Converts one row of coverage to the upload format: alpha 0 where coverage ≥
+ * %RP_MASK_EXPORT_THRESHOLD (the region to edit), 255 elsewhere, colour black. Every
+ * writer of upload masks goes through here so that they all agree on the format.
+ */
+void
+rp_mask_export_row (const guint8 *coverage,
+                    int           width,
+                    guint8       *rgba)
+{
+  int x;
+
+  for (x = 0; x < width; x++)
+    {
+      rgba[4 * x + 0] = 0;
+      rgba[4 * x + 1] = 0;
+      rgba[4 * x + 2] = 0;
+      rgba[4 * x + 3] = coverage[x] >= RP_MASK_EXPORT_THRESHOLD ? 0 : 255;
+    }
+}
+
+/**
  * rp_mask_write_png:
  * @stream: destination
  *
@@ -940,7 +966,7 @@ rp_mask_write_png (RpMask        *self,
   g_autoptr(RpPngWriter) writer = NULL;
   g_autofree guint8 *coverage = NULL;
   g_autofree guint8 *row = NULL;
-  int x, y;
+  int y;
 
   g_return_val_if_fail (RP_IS_MASK (self), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
@@ -948,15 +974,14 @@ rp_mask_write_png (RpMask        *self,
   writer = rp_png_writer_new (stream, self->width, self->height, RP_PNG_COLOR_RGBA,
                               RP_PNG_SPEED_FLAT);
   coverage = g_malloc (self->width);
-  row = g_malloc0 ((gsize) self->width * 4);
+  row = g_malloc ((gsize) self->width * 4);
 
   for (y = 0; y < self->height; y++)
     {
       if (y % 64 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       rp_mask_read (self, 0, y, self->width, 1, coverage, self->width);
-      for (x = 0; x < self->width; x++)
-        row[4 * x + 3] = coverage[x] >= RP_MASK_EXPORT_THRESHOLD ? 0 : 255;
+      rp_mask_export_row (coverage, self->width, row);
       if (!rp_png_writer_write_row (writer, row, cancellable, error))
         return FALSE;
     }

@@ -88,6 +88,9 @@ void         rp_mask_step_swap        (RpMask         *self,
 gsize        rp_mask_step_get_bytes   (RpMaskStep     *step);
 void         rp_mask_step_free        (RpMaskStep     *step);
 
+void         rp_mask_export_row       (const guint8   *coverage,
+                                       int             width,
+                                       guint8         *rgba);
 gboolean     rp_mask_write_png        (RpMask         *self,
                                        GOutputStream  *stream,
                                        GCancellable   *cancellable,

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * RpFakeProvider: an HTTP server on 127.0.0.1 that speaks the image-edit dialects of
+ * PROVIDERS.md — OpenAI `/v1/images/edits` (multipart and JSON, b64_json and url results,
+ * SSE streaming), mixrouter's async tasks, and Venice's `/api/v1/image/edit`,
+ * `/image/multi-edit` and `/models` — and misbehaves on demand.
+ *
+ * It runs in its own thread with its own main context, so tests may use blocking or
+ * asynchronous clients from any thread. It parses every request for real (multipart with
+ * a strict parser, JSON, embedded images decoded) and records it; it never asserts.
+ * Tests read the records.
+ *
+ * Routes are matched on the end of the path, so any base URL prefix works:
+ *   POST …/images/edits            OpenAI dialect; `?async=true` submits an async task
+ *   GET  …/async/tasks/{id}        async task status (contract A)
+ *   GET  …/images/tasks/{id}       the same (contract B)
+ *   POST …/image/edit              Venice, JSON or multipart, raw image bytes back
+ *   POST …/image/multi-edit        Venice multi-edit
+ *   GET  …/models                  Venice model list (`?type=inpaint`)
+ *   GET  /files/{name}             downloads for url results
+ */
+
+typedef enum {
+  RP_FAKE_OK,                  /* the dialect's honest success reply */
+  RP_FAKE_URL_RESULTS,         /* data[].url to /files on this server */
+  RP_FAKE_FOREIGN_URL_RESULTS, /* data[].url on the foreign server (another port) */
+  RP_FAKE_NOT_IMAGE_URL,       /* data[].url to a text/html page */
+  RP_FAKE_EMPTY_DATA,          /* 200 with "data": [] */
+  RP_FAKE_DELAY,               /* wait delay_ms before the headers, then succeed */
+  RP_FAKE_DRIP,                /* success, body sent bytes at a time every delay_ms */
+  RP_FAKE_RATE_LIMIT,          /* 429 rate_limit_exceeded with Retry-After: retry_after_s */
+  RP_FAKE_RATE_LIMIT_MS,       /* 429 with retry-after-ms: delay_ms */
+  RP_FAKE_QUOTA_429,           /* 429 insufficient_quota (OpenAI: do not retry) */
+  RP_FAKE_SERVER_ERROR,        /* status (500, 502, 503, …; default 500) */
+  RP_FAKE_INVALID_API_KEY,     /* 401 invalid_api_key (Venice: AUTHENTICATION_FAILED) */
+  RP_FAKE_INSUFFICIENT_QUOTA,  /* 403 insufficient_quota (CrazyRouter) */
+  RP_FAKE_MODERATION,          /* 400 moderation_blocked; on Venice routes 422 */
+  RP_FAKE_PAYMENT_REQUIRED,    /* Venice 402 INSUFFICIENT_BALANCE */
+  RP_FAKE_CONTENT_FLAGGED,     /* Venice 200 with x-venice-is-content-violation: true */
+  RP_FAKE_INVALID_JSON,        /* 200 application/json that does not parse */
+  RP_FAKE_TRUNCATED,           /* Content-Length promises more than is sent, then close */
+  RP_FAKE_STALL,               /* read the request, never answer */
+  RP_FAKE_SSE_CUT,             /* stream: a partial event, half an event, then close */
+  RP_FAKE_SSE_ERROR,           /* stream: a partial event, then an error event */
+  RP_FAKE_RESET_UPLOAD,        /* reset the connection after `bytes` of the request body */
+  RP_FAKE_REDIRECT,            /* status (default 307) to location (default: same path
+                                * with ?redirected=1) */
+  RP_FAKE_ASYNC_FAIL,          /* async submit succeeds, the task ends failed */
+  RP_FAKE_ASYNC_TASK_ID_ONLY,  /* async submit answers {"task_id"} only (contract B) */
+} RpFakeBehavior;
+
+/**
+ * RpFakeFault:
+ * @behavior: what to do
+ * @status: HTTP status for %RP_FAKE_SERVER_ERROR and %RP_FAKE_REDIRECT (0: default)
+ * @delay_ms: %RP_FAKE_DELAY, %RP_FAKE_DRIP (between pieces), %RP_FAKE_RATE_LIMIT_MS
+ * @retry_after_s: %RP_FAKE_RATE_LIMIT (0: 1 s)
+ * @bytes: %RP_FAKE_DRIP piece size, %RP_FAKE_RESET_UPLOAD body bytes read first,
+ *   %RP_FAKE_TRUNCATED bytes sent (0: defaults)
+ * @location: %RP_FAKE_REDIRECT target, a path on this server or an absolute URL
+ */
+typedef struct
+{
+  RpFakeBehavior  behavior;
+  guint           status;
+  guint           delay_ms;
+  guint           retry_after_s;
+  gsize           bytes;
+  const char     *location;
+} RpFakeFault;
+
+/* One part of a multipart/form-data body, in order of arrival. */
+typedef struct
+{
+  char               *name;
+  char               *filename;       /* NULL for a text field */
+  char               *content_type;   /* NULL when the part had none */
+  GBytes             *data;
+  SoupMessageHeaders *headers;
+} RpFakePart;
+
+/* An image found in a request (file part, base64 string or data URL), decoded. */
+typedef struct
+{
+  char       *field;     /* "image", "image[]", "mask", "images", … */
+  GBytes     *data;
+  char       *mime_type; /* sniffed from the bytes */
+  int         width;     /* -1 when it did not decode */
+  int         height;
+  gboolean    has_alpha;
+} RpFakeImage;
+
+typedef struct _RpFakeRequest RpFakeRequest;
+
+RpFakeRequest      *rp_fake_request_ref              (RpFakeRequest *request);
+void                rp_fake_request_unref            (RpFakeRequest *request);
+const char         *rp_fake_request_get_method       (RpFakeRequest *request);
+const char         *rp_fake_request_get_path         (RpFakeRequest *request);
+const char         *rp_fake_request_get_query        (RpFakeRequest *request);
+const char         *rp_fake_request_get_query_param  (RpFakeRequest *request,
+                                                      const char    *name);
+SoupMessageHeaders *rp_fake_request_get_headers      (RpFakeRequest *request);
+const char         *rp_fake_request_get_header       (RpFakeRequest *request,
+                                                      const char    *name);
+GBytes             *rp_fake_request_get_body         (RpFakeRequest *request);
+gboolean            rp_fake_request_get_body_complete (RpFakeRequest *request);
+const char         *rp_fake_request_get_body_error   (RpFakeRequest *request);
+guint               rp_fake_request_get_n_parts      (RpFakeRequest *request);
+const RpFakePart   *rp_fake_request_get_part         (RpFakeRequest *request,
+                                                      guint          index);
+const RpFakePart   *rp_fake_request_find_part        (RpFakeRequest *request,
+                                                      const char    *name,
+                                                      guint          nth);
+const char         *rp_fake_request_get_field        (RpFakeRequest *request,
+                                                      const char    *name);
+JsonNode           *rp_fake_request_get_json         (RpFakeRequest *request);
+guint               rp_fake_request_get_n_images     (RpFakeRequest *request);
+const RpFakeImage  *rp_fake_request_get_image        (RpFakeRequest *request,
+                                                      guint          index);
+RpFakeBehavior      rp_fake_request_get_behavior     (RpFakeRequest *request);
+guint               rp_fake_request_get_reply_status (RpFakeRequest *request);
+const char         *rp_fake_request_get_request_id   (RpFakeRequest *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpFakeRequest, rp_fake_request_unref)
+
+#define RP_TYPE_FAKE_PROVIDER (rp_fake_provider_get_type ())
+G_DECLARE_FINAL_TYPE (RpFakeProvider, rp_fake_provider, RP, FAKE_PROVIDER, GObject)
+
+RpFakeProvider *rp_fake_provider_new              (void);
+RpFakeProvider *rp_fake_provider_new_on_port      (guint16          port,
+                                                   GError         **error);
+const char     *rp_fake_provider_get_url          (RpFakeProvider  *self);
+char           *rp_fake_provider_url              (RpFakeProvider  *self,
+                                                   const char      *path);
+guint16         rp_fake_provider_get_port         (RpFakeProvider  *self);
+RpFakeProvider *rp_fake_provider_get_foreign      (RpFakeProvider  *self);
+
+void            rp_fake_provider_push_fault       (RpFakeProvider    *self,
+                                                   const char        *route,
+                                                   const RpFakeFault *fault);
+void            rp_fake_provider_push             (RpFakeProvider    *self,
+                                                   const char        *route,
+                                                   RpFakeBehavior     behavior);
+void            rp_fake_provider_set_default      (RpFakeProvider    *self,
+                                                   const char        *route,
+                                                   const RpFakeFault *fault);
+void            rp_fake_provider_reset            (RpFakeProvider    *self);
+
+void            rp_fake_provider_set_result_color (RpFakeProvider  *self,
+                                                   guint32          rgba);
+void            rp_fake_provider_set_result_size  (RpFakeProvider  *self,
+                                                   int              width,
+                                                   int              height);
+void            rp_fake_provider_set_sse_interval (RpFakeProvider  *self,
+                                                   guint            interval_ms);
+void            rp_fake_provider_set_async_polls  (RpFakeProvider  *self,
+                                                   guint            queued_polls,
+                                                   guint            running_polls);
+char           *rp_fake_provider_add_file         (RpFakeProvider  *self,
+                                                   const char      *name,
+                                                   GBytes          *data,
+                                                   const char      *content_type);
+
+guint           rp_fake_provider_get_n_requests   (RpFakeProvider  *self);
+RpFakeRequest  *rp_fake_provider_get_request      (RpFakeProvider  *self,
+                                                   guint            index);
+RpFakeRequest  *rp_fake_provider_wait_request     (RpFakeProvider  *self,
+                                                   guint            index,
+                                                   guint            timeout_ms);
+void            rp_fake_provider_clear_requests   (RpFakeProvider  *self);
+void            rp_fake_provider_set_log          (RpFakeProvider  *self,
+                                                   gboolean         log);
+
+const char     *rp_fake_behavior_to_string        (RpFakeBehavior   behavior);
+gboolean        rp_fake_behavior_from_string      (const char      *name,
+                                                   RpFakeBehavior  *behavior);
+
+G_END_DECLS
