@@ -392,12 +392,12 @@ test_broken_files (Fixture       *f,
     { "id-type.json", "{\"id\": 7}", RP_PROVIDER_ERROR_INVALID, "id" },
     { "bad-id.json", "{\"id\": \"My Relay\"}", RP_PROVIDER_ERROR_INVALID, "My Relay" },
     { "wrong-type.json",
-      "{\"id\": \"wrongtype\", %s, \"operations\": {\"edit\": {\"params\": {\"n\": {\"max\": \"ten\"}}}}}",
+      "{\"id\": \"wrongtype\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"n\": {\"max\": \"ten\"}}}}}",
       RP_PROVIDER_ERROR_INVALID, "operations.edit.params.n.max" },
     { "wrong-bool.json",
-      "{\"id\": \"wrongbool\", %s, \"models\": [{\"id\": \"gpt-image-1\", \"images\": {\"square\": \"yes\"}}]}",
+      "{\"id\": \"wrongbool\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"images\": {\"square\": \"yes\"}}]}",
       RP_PROVIDER_ERROR_INVALID, "images.square" },
-    { "camel.json", "{\"id\": \"camel\", %s, \"baseUrl\": \"https://x.example\"}", RP_PROVIDER_ERROR_INVALID, "baseUrl" },
+    { "camel.json", "{\"id\": \"camel\", @HEAD@, \"baseUrl\": \"https://x.example\"}", RP_PROVIDER_ERROR_INVALID, "baseUrl" },
     { "unknown-parent.json",
       "{\"id\": \"orphan\", \"name\": \"O\", \"extends\": \"nosuchprovider\", \"base_url\": \"https://o.example/v1\","
       " \"api_key_env\": \"O_KEY\"}",
@@ -425,23 +425,23 @@ test_broken_files (Fixture       *f,
       "{\"id\": \"goodrelay\", \"name\": \"Again\", \"extends\": \"openai\", \"base_url\": \"https://g.example/v1\","
       " \"api_key_env\": \"G_KEY\"}",
       RP_PROVIDER_ERROR_DUPLICATE_ID, "goodrelay" },
-    { "bad-default.json", "{\"id\": \"baddefault\", %s, \"default_model\": \"gpt-9\"}",
+    { "bad-default.json", "{\"id\": \"baddefault\", @HEAD@, \"default_model\": \"gpt-9\"}",
       RP_PROVIDER_ERROR_INVALID, "gpt-9" },
     { "bad-size.json",
-      "{\"id\": \"badsize\", %s, \"models\": [{\"id\": \"gpt-image-1\", \"params\": {\"size\": {\"choices\": [\"big\"]}}}]}",
+      "{\"id\": \"badsize\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"params\": {\"size\": {\"choices\": [\"big\"]}}}]}",
       RP_PROVIDER_ERROR_INVALID, "big" },
     { "bad-condition.json",
-      "{\"id\": \"badcond\", %s, \"operations\": {\"edit\": {\"params\": {\"stream\": {\"requires\": {\"n\": 2}}}}}}",
+      "{\"id\": \"badcond\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"stream\": {\"requires\": {\"n\": 2}}}}}}",
       RP_PROVIDER_ERROR_INVALID, "requires.n" },
   };
   GListModel *problems = rp_provider_registry_get_problems (f->registry);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *contents = strstr (cases[i].contents, "%s") != NULL
-        ? g_strdup_printf (cases[i].contents, relay_head) : g_strdup (cases[i].contents);
+      g_autoptr(GString) contents = g_string_new (cases[i].contents);
 
-      write_user_file (f, cases[i].file, contents);
+      g_string_replace (contents, "@HEAD@", relay_head, 0);
+      write_user_file (f, cases[i].file, contents->str);
     }
   /* Valid neighbours keep working: loopback http is allowed. */
   write_user_file (f, "good.json",
