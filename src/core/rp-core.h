@@ -19,6 +19,7 @@
 #include "rp-provider-discovery.h"
 #include "rp-provider-problem.h"
 #include "rp-provider-registry.h"
+#include "rp-secrets.h"
 #include "rp-size-rule.h"
 #include "rp-stroke.h"
 #include "rp-viewport.h"
