@@ -63,8 +63,9 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *nowhere = NULL;
+  g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
 
-  if (g_find_program_in_path ("gnome-keyring-daemon") == NULL)
+  if (daemon == NULL)
     {
       g_test_skip ("gnome-keyring-daemon is not installed");
       return;
