@@ -281,7 +281,9 @@ static void
 test_bad_replies (Fixture       *f,
                   gconstpointer  data)
 {
-  static const char *replies[] = {
+  g_autoptr(GString) deep = g_string_new ("{\"data\": ");
+  const char *replies[] = {
+    NULL,   /* nested far too deep, filled in below */
     "not json at all {",
     "[\"a list\", \"not an object\"]",
     "{\"data\": \"nope\"}",
@@ -290,6 +292,13 @@ test_bad_replies (Fixture       *f,
     NULL,   /* HTTP 500 */
   };
   g_autofree char *cache_path = g_build_filename (f->cache_dir, "models", "venice.json", NULL);
+
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  replies[0] = deep->str;
 
   point_venice_at (f, f->port);
   for (guint i = 0; i < G_N_ELEMENTS (replies); i++)

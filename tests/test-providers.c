@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rp-core.h"
+#include "rp-json-util.h"
 #include "rp-test-util.h"
 
 typedef struct
@@ -443,6 +444,17 @@ test_broken_files (Fixture       *f,
       g_string_replace (contents, "@HEAD@", relay_head, 0);
       write_user_file (f, cases[i].file, contents->str);
     }
+  /* Nested deep enough to overflow the parser's stack: refused before parsing. */
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"id\": \"deep\", \"note\": ");
+
+    for (guint i = 0; i < 200000; i++)
+      g_string_append_c (deep, '[');
+    for (guint i = 0; i < 200000; i++)
+      g_string_append_c (deep, ']');
+    g_string_append_c (deep, '}');
+    write_user_file (f, "deep.json", deep->str);
+  }
   /* Valid neighbours keep working: loopback http is allowed. */
   write_user_file (f, "good.json",
                    "{\"id\": \"goodrelay\", \"name\": \"Good\", \"extends\": \"openai\","
@@ -450,7 +462,9 @@ test_broken_files (Fixture       *f,
   write_user_file (f, "notes.txt", "not a definition");
 
   rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (problems), ==, G_N_ELEMENTS (cases));
+  g_assert_cmpuint (g_list_model_get_n_items (problems), ==, G_N_ELEMENTS (cases) + 1);
+  g_assert_cmpint (rp_provider_problem_get_code (find_problem (f, "deep.json")), ==,
+                   RP_PROVIDER_ERROR_INVALID_JSON);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       RpProviderProblem *problem = find_problem (f, cases[i].file);
@@ -471,7 +485,7 @@ test_broken_files (Fixture       *f,
   /* Reloading after a fix replaces the problem list. */
   g_assert_cmpint (g_unlink (g_build_filename (f->user_dir, "local.json", NULL)), ==, 0);
   rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (problems), ==, G_N_ELEMENTS (cases) - 1);
+  g_assert_cmpuint (g_list_model_get_n_items (problems), ==, G_N_ELEMENTS (cases));
   g_assert_null (find_problem (f, "local.json"));
 }
 
@@ -604,6 +618,38 @@ test_labels (void)
     g_assert_cmpstr (rp_param_label (*name), !=, *name);
 }
 
+static void
+test_glob (void)
+{
+  static const struct { const char *pattern, *text; gboolean match; } cases[] = {
+    { "gpt-image-2*", "gpt-image-2", TRUE },
+    { "gpt-image-2*", "gpt-image-2-2026-04-21", TRUE },
+    { "gpt-image-2*", "gpt-image-1", FALSE },
+    { "flux-kontext-*", "flux-kontext-max", TRUE },
+    { "*-edit", "qwen-image-2-edit", TRUE },
+    { "*-edit", "qwen-image-2-editor", FALSE },
+    { "luma-*-edit", "luma-uni-1-max-edit", TRUE },
+    { "dall-e-2", "dall-e-2", TRUE },
+    { "dall-e-2", "dall-e-3", FALSE },
+    { "*", "", TRUE },
+    { "a*", "", FALSE },
+  };
+  g_autofree char *text = g_strnfill (200, 'a');
+  g_autoptr(GString) hostile = g_string_new (NULL);
+  gint64 start;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (rp_json_glob_match (cases[i].pattern, cases[i].text), ==, cases[i].match);
+
+  /* Thirty stars against a long id that almost matches: no exponential backtracking. */
+  for (guint i = 0; i < 30; i++)
+    g_string_append (hostile, "a*");
+  g_string_append_c (hostile, 'b');
+  start = g_get_monotonic_time ();
+  g_assert_false (rp_json_glob_match (hostile->str, text));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,6 +670,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/repaint/providers/base-url", test_base_url);
   g_test_add_func ("/repaint/providers/labels", test_labels);
+  g_test_add_func ("/repaint/providers/glob", test_glob);
 
   return g_test_run ();
 }

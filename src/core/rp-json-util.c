@@ -9,6 +9,50 @@
 #include "rp-json-util.h"
 #include "rp-provider.h"
 
+/**
+ * rp_json_depth_ok:
+ * @data: JSON text, not necessarily valid
+ * @len: its length in bytes
+ * @max_depth: the deepest nesting of objects and arrays to accept
+ *
+ * A scan that needs no recursion, to run before handing untrusted text to the parser.
+ *
+ * Returns: whether @data nests no deeper than @max_depth
+ */
+gboolean
+rp_json_depth_ok (const char *data,
+                  gsize       len,
+                  guint       max_depth)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 char *
 rp_json_path_join (const char *parent,
                    const char *key)
@@ -564,28 +608,35 @@ rp_json_lookup (JsonNode   *root,
 }
 
 /* Shell-style "*" only: model ids contain "?" and "[" nowhere, and a glob language larger
- * than one wildcard invites surprises in user files. */
+ * than one wildcard invites surprises in user files. Backtracks only to the last star, so
+ * the cost stays proportional to pattern × text whatever the pattern. */
 gboolean
 rp_json_glob_match (const char *pattern,
                     const char *text)
 {
-  const char *star = strchr (pattern, '*');
-  gsize prefix_len, suffix_len, text_len;
+  const char *star = NULL, *resume = NULL;
 
-  if (star == NULL)
-    return g_str_equal (pattern, text);
-  prefix_len = star - pattern;
-  if (strncmp (pattern, text, prefix_len) != 0)
-    return FALSE;
-  text_len = strlen (text);
-  if (strchr (star + 1, '*') != NULL)
+  while (*text != '\0')
     {
-      for (gsize i = prefix_len; i <= text_len; i++)
-        if (rp_json_glob_match (star + 1, text + i))
-          return TRUE;
-      return FALSE;
+      if (*pattern == '*')
+        {
+          star = pattern++;
+          resume = text;
+        }
+      else if (*pattern == *text)
+        {
+          pattern++;
+          text++;
+        }
+      else if (star != NULL)
+        {
+          pattern = star + 1;
+          text = ++resume;
+        }
+      else
+        return FALSE;
     }
-  suffix_len = strlen (star + 1);
-  return text_len >= prefix_len + suffix_len &&
-         g_str_equal (text + text_len - suffix_len, star + 1);
+  while (*pattern == '*')
+    pattern++;
+  return *pattern == '\0';
 }

@@ -9,6 +9,13 @@ G_BEGIN_DECLS
  * so that its translated error names the exact key ("operations.edit.params.n.max"), and
  * each treats a JSON null like an absent key. Errors are RP_PROVIDER_ERROR_INVALID. */
 
+/* json-glib parses recursively and overflows the stack on deeply nested input; nothing
+ * Repaint reads (definitions, model lists) nests anywhere near this deep. */
+#define RP_JSON_MAX_DEPTH 64
+
+gboolean    rp_json_depth_ok         (const char          *data,
+                                      gsize                len,
+                                      guint                max_depth);
 char       *rp_json_path_join        (const char          *parent,
                                       const char          *key);
 char       *rp_json_path_index       (const char          *parent,

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rp-json-util.h"
 #include "rp-provider-discovery.h"
 #include "rp-provider-private.h"
 
@@ -56,6 +57,11 @@ parse_json (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
+  if (!rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deeply");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, error))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));

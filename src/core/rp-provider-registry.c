@@ -206,6 +206,12 @@ parse_definition (const char  *data,
                            _("The file is not UTF-8 text."));
       return NULL;
     }
+  if (!rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID_JSON,
+                   _("The file nests objects or lists more than %d levels deep."), RP_JSON_MAX_DEPTH);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID_JSON,
