@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -284,6 +285,7 @@ test_bad_replies (Fixture       *f,
   g_autoptr(GString) deep = g_string_new ("{\"data\": ");
   const char *replies[] = {
     NULL,   /* nested far too deep, filled in below */
+    "",
     "not json at all {",
     "[\"a list\", \"not an object\"]",
     "{\"data\": \"nope\"}",
@@ -355,6 +357,39 @@ test_bad_reply_keeps_cache (Fixture       *f,
                                               "firered-image-edit"));
 }
 
+/* Whatever sits where the cache should be, start-up goes on with the built-in list. */
+static void
+test_odd_cache (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *cache_path = g_build_filename (f->cache_dir, "models", "venice.json", NULL);
+  static const char *contents[] = {
+    "",
+    "{\"version\": 1, \"base_url\": \"http://127.0.0.1:1/api/v1\", \"reply\": {\"data\": []}}",
+    "{\"version\": 99}",
+    "\x89PNG not json",
+  };
+
+  point_venice_at (f, f->port);
+  g_assert_cmpint (g_mkdir_with_parents (cache_path, 0700), ==, 0);
+  for (guint i = 0; i <= G_N_ELEMENTS (contents); i++)
+    {
+      g_autoptr(RpProviderRegistry) registry = NULL;
+      RpProvider *venice;
+
+      if (i > 0)
+        {
+          g_assert_cmpint (g_remove (cache_path), ==, 0);
+          g_assert_true (g_file_set_contents (cache_path, contents[i - 1], -1, NULL));
+        }
+      registry = load_registry (f);
+      venice = rp_provider_registry_lookup (registry, "venice");
+      g_assert_false (rp_provider_get_models_discovered (venice));
+      g_assert_nonnull (rp_provider_lookup_model (venice, "firered-image-edit"));
+    }
+  g_assert_cmpuint (f->requests, ==, 0);
+}
+
 static void
 test_unreachable (Fixture       *f,
                   gconstpointer  data)
@@ -419,6 +454,7 @@ main (int   argc,
   ADD ("/repaint/discovery/discover-and-cache", test_discover_and_cache);
   ADD ("/repaint/discovery/bad-replies", test_bad_replies);
   ADD ("/repaint/discovery/bad-reply-keeps-cache", test_bad_reply_keeps_cache);
+  ADD ("/repaint/discovery/odd-cache", test_odd_cache);
   ADD ("/repaint/discovery/unreachable", test_unreachable);
   ADD ("/repaint/discovery/key-and-cancel", test_key_and_cancel);
 #undef ADD

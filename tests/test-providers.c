@@ -388,6 +388,7 @@ test_broken_files (Fixture       *f,
   } cases[] = {
     { "syntax.json", "{ \"id\": \"syntax\", ", RP_PROVIDER_ERROR_INVALID_JSON, "JSON" },
     { "array.json", "[1, 2, 3]", RP_PROVIDER_ERROR_INVALID_JSON, "object" },
+    { "empty.json", "", RP_PROVIDER_ERROR_INVALID_JSON, "object" },
     { "latin1.json", "{\"id\": \"caf\xe9\"}", RP_PROVIDER_ERROR_INVALID_JSON, "UTF-8" },
     { "no-id.json", "{\"name\": \"x\"}", RP_PROVIDER_ERROR_INVALID, "id" },
     { "id-type.json", "{\"id\": 7}", RP_PROVIDER_ERROR_INVALID, "id" },

@@ -64,6 +64,12 @@ parse_json (const char  *data,
     }
   if (!json_parser_load_from_data (parser, data, len, error))
     return NULL;
+  /* An empty text parses, to no root at all. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty");
+      return NULL;
+    }
   return json_node_copy (json_parser_get_root (parser));
 }
 
@@ -84,6 +90,7 @@ rp_provider_load_discovery_cache (RpProvider  *provider,
 {
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *data = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -95,12 +102,17 @@ rp_provider_load_discovery_cache (RpProvider  *provider,
 
   path = rp_provider_get_discovery_cache_path (provider, cache_dir);
   file = g_file_new_for_path (path);
-  if (!g_file_load_contents (file, NULL, &data, &len, NULL, error))
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (info == NULL)
     return FALSE;
-  if (len > RP_DISCOVERY_MAX_REPLY_BYTES * 2)
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR ||
+      g_file_info_get_size (info) > RP_DISCOVERY_MAX_REPLY_BYTES * 2 ||
+      !g_file_load_contents (file, NULL, &data, &len, NULL, error))
     {
-      g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                   _("The cached model list of %s is too large."), rp_provider_get_name (provider));
+      if (error != NULL && *error == NULL)
+        g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
+                     _("The cached model list of %s is not a file Repaint wrote."), rp_provider_get_name (provider));
       return FALSE;
     }
   root = parse_json (data, len, &local_error);
@@ -184,7 +196,8 @@ finish_body (GTask *task)
   RpProvider *provider = g_task_get_source_object (task);
   Discovery *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = parse_json ((const char *) d->body->data, d->body->len, &error);
+  g_autoptr(JsonNode) reply = parse_json (d->body->len > 0 ? (const char *) d->body->data : "",
+                                          d->body->len, &error);
 
   if (reply == NULL)
     {
