@@ -127,7 +127,8 @@ rp_test_wait_bus_name (const char *address,
     {
       g_autoptr(GVariant) reply =
         g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                     "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
+                                     "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)",
+                                                                                            name),
                                      G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
       gboolean has_owner = FALSE;
 

@@ -15,17 +15,21 @@
  * new one, one of another type and one whose constraints are unusable. */
 static const char good_reply[] =
   "{\"object\": \"list\", \"type\": \"inpaint\", \"data\": ["
-  " {\"id\": \"gpt-image-2-edit\", \"type\": \"inpaint\", \"model_spec\": {\"name\": \"GPT Image 2 (edit)\","
+  " {\"id\": \"gpt-image-2-edit\", \"type\": \"inpaint\", \"model_spec\": {\"name\": \"GPT Image "
+  "2 (edit)\","
   "   \"pricing\": {\"inpaint\": {\"usd\": 0.34}},"
-  "   \"constraints\": {\"aspectRatios\": [\"auto\", \"1:1\", \"16:9\", \"9:16\"], \"promptCharacterLimit\": 1500,"
+  "   \"constraints\": {\"aspectRatios\": [\"auto\", \"1:1\", \"16:9\", \"9:16\"], "
+  "\"promptCharacterLimit\": 1500,"
   "     \"combineImages\": true, \"maxInputImages\": 14, \"defaultResolution\": \"2K\","
   "     \"resolutions\": [\"1K\", \"2K\", \"4K\"], \"defaultQuality\": \"medium\","
   "     \"qualities\": [\"low\", \"medium\", \"high\"]}}},"
-  " {\"id\": \"brand-new-edit\", \"type\": \"inpaint\", \"model_spec\": {\"name\": \"Brand New Edit\","
+  " {\"id\": \"brand-new-edit\", \"type\": \"inpaint\", \"model_spec\": {\"name\": \"Brand New "
+  "Edit\","
   "   \"constraints\": {\"aspectRatios\": [\"auto\", \"1:1\"], \"promptCharacterLimit\": 900,"
   "     \"combineImages\": false}}},"
   " {\"id\": \"some-upscaler\", \"type\": \"upscale\", \"model_spec\": {\"name\": \"Upscaler\"}},"
-  " {\"id\": \"garbled-edit\", \"type\": \"inpaint\", \"model_spec\": {\"constraints\": {\"aspectRatios\": [1, 2],"
+  " {\"id\": \"garbled-edit\", \"type\": \"inpaint\", \"model_spec\": {\"constraints\": "
+  "{\"aspectRatios\": [1, 2],"
   "     \"promptCharacterLimit\": \"lots\", \"combineImages\": true}}}"
   "]}";
 
@@ -63,7 +67,8 @@ models_handler (SoupServer        *server,
       return;
     }
   soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, f->reply, strlen (f->reply));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, f->reply,
+                                    strlen (f->reply));
 }
 
 static void
@@ -212,8 +217,10 @@ assert_discovered_specs (RpProvider *venice)
 
   g_assert_nonnull (gpt);
   ratio = rp_model_spec_lookup_param (gpt, "aspect_ratio");
-  g_assert_cmpstrv (rp_param_spec_get_choices (ratio), ((const char * const[]) { "auto", "1:1", "16:9", "9:16", NULL }));
-  g_assert_cmpuint (rp_param_spec_get_max_length (rp_model_spec_lookup_param (gpt, "prompt")), ==, 1500);
+  g_assert_cmpstrv (rp_param_spec_get_choices (ratio), ((const char * const[]) { "auto", "1:1",
+                                                        "16:9", "9:16", NULL }));
+  g_assert_cmpuint (rp_param_spec_get_max_length (rp_model_spec_lookup_param (gpt, "prompt")), ==,
+                    1500);
   g_assert_cmpuint (rp_model_spec_get_images (gpt)->max_count, ==, 14);
   quality = rp_model_spec_lookup_param (gpt, "quality");
   g_assert_cmpstr (g_variant_get_string (rp_param_spec_get_default (quality), NULL), ==, "medium");
@@ -223,7 +230,8 @@ assert_discovered_specs (RpProvider *venice)
   /* combineImages false and no maxInputImages: one image, so not even room for a mask layer. */
   g_assert_nonnull (fresh);
   g_assert_cmpuint (rp_model_spec_get_images (fresh)->max_count, ==, 1);
-  g_assert_cmpuint (rp_param_spec_get_max_length (rp_model_spec_lookup_param (fresh, "prompt")), ==, 900);
+  g_assert_cmpuint (rp_param_spec_get_max_length (rp_model_spec_lookup_param (fresh, "prompt")),
+                    ==, 900);
   /* No qualities in its constraints: the plain edit does not grow a quality parameter. */
   g_assert_null (rp_model_spec_lookup_param (fresh_edit, "quality"));
   params = rp_params_new (venice, "brand-new-edit", NULL);
@@ -290,7 +298,8 @@ test_bad_replies (Fixture       *f,
     "[\"a list\", \"not an object\"]",
     "{\"data\": \"nope\"}",
     "{\"data\": []}",
-    "{\"data\": [{\"id\": \"garbled-edit\", \"type\": \"inpaint\", \"model_spec\": {\"constraints\": {\"aspectRatios\": [1]}}}]}",
+    "{\"data\": [{\"id\": \"garbled-edit\", \"type\": \"inpaint\", \"model_spec\": "
+    "{\"constraints\": {\"aspectRatios\": [1]}}}]}",
     NULL,   /* HTTP 500 */
   };
   g_autofree char *cache_path = g_build_filename (f->cache_dir, "models", "venice.json", NULL);
@@ -352,7 +361,8 @@ test_bad_reply_keeps_cache (Fixture       *f,
   /* A cache fetched from another address is not used. */
   point_venice_at (f, f->port + 1);
   elsewhere = load_registry (f);
-  g_assert_false (rp_provider_get_models_discovered (rp_provider_registry_lookup (elsewhere, "venice")));
+  g_assert_false (rp_provider_get_models_discovered (rp_provider_registry_lookup (elsewhere,
+                                                                                  "venice")));
   g_assert_nonnull (rp_provider_lookup_model (rp_provider_registry_lookup (elsewhere, "venice"),
                                               "firered-image-edit"));
 }
@@ -426,19 +436,22 @@ test_key_and_cancel (Fixture       *f,
   venice = rp_provider_registry_lookup (registry, "venice");
 
   /* Venice's list takes a key when there is one; it goes in the provider's auth header. */
-  rp_provider_discover_async (venice, session, f->cache_dir, "test-key-123", NULL, store_result, &result);
+  rp_provider_discover_async (venice, session, f->cache_dir, "test-key-123", NULL, store_result,
+                              &result);
   g_assert_true (rp_provider_discover_finish (venice, wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpstr (f->last_authorization, ==, "Bearer test-key-123");
 
   /* A key with a line break would inject headers: it is not sent at all. */
   g_clear_object (&result);
-  rp_provider_discover_async (venice, session, f->cache_dir, "bad\r\nX-Evil: 1", NULL, store_result, &result);
+  rp_provider_discover_async (venice, session, f->cache_dir, "bad\r\nX-Evil: 1", NULL,
+                              store_result, &result);
   g_assert_true (rp_provider_discover_finish (venice, wait_for (&result), NULL));
   g_assert_null (f->last_authorization);
 
   g_cancellable_cancel (cancellable);
-  rp_provider_discover_async (venice, session, f->cache_dir, NULL, cancellable, store_result, &cancelled_result);
+  rp_provider_discover_async (venice, session, f->cache_dir, NULL, cancellable, store_result,
+                              &cancelled_result);
   g_assert_false (rp_provider_discover_finish (venice, wait_for (&cancelled_result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   soup_session_abort (session);

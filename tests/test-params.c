@@ -175,9 +175,12 @@ test_table (void)
       g_autoptr(GError) error = NULL;
       gboolean ok;
 
-      g_assert_true (rp_params_set_string (params, "prompt", "Replace the kite with a red balloon", NULL));
-      ok = apply_settings (params, c->settings, &error) && rp_params_validate (params, NULL, &error);
-      g_test_message ("%s %s [%s] → %s", c->provider, c->model, c->settings, ok ? "ok" : error->message);
+      g_assert_true (rp_params_set_string (params, "prompt", "Replace the kite with a red balloon",
+                                           NULL));
+      ok = apply_settings (params, c->settings, &error) && rp_params_validate (params, NULL,
+                                                                               &error);
+      g_test_message ("%s %s [%s] → %s", c->provider, c->model, c->settings,
+                      ok ? "ok" : error->message);
       if (c->bad == NULL)
         {
           g_assert_no_error (error);
@@ -255,7 +258,8 @@ test_type_errors (void)
   g_assert_true (rp_params_set_string (params, "user", "", NULL));
   g_assert_false (rp_params_is_set (params, "user"));
   /* check_value judges one candidate without storing it. */
-  g_assert_false (rp_params_check_value (params, "output_compression", g_variant_new_int64 (150), &error));
+  g_assert_false (rp_params_check_value (params, "output_compression", g_variant_new_int64 (150),
+                                         &error));
   g_assert_error (error, RP_PARAMS_ERROR, RP_PARAMS_ERROR_RANGE);
   g_assert_false (rp_params_is_set (params, "output_compression"));
 }
@@ -343,7 +347,8 @@ test_inputs (void)
         images[k] = *c->images[k];
       g_assert_true (rp_params_set_string (params, "prompt", "Make it dusk", NULL));
       ok = rp_params_validate (params, &inputs, &error);
-      g_test_message ("%s %s case %u → %s (%s)", c->provider, c->model, i, ok ? "ok" : error->message,
+      g_test_message ("%s %s case %u → %s (%s)", c->provider, c->model, i,
+                      ok ? "ok" : error->message,
                       rp_params_get_operation (params));
       if (c->code < 0)
         g_assert_no_error (error);
@@ -393,7 +398,8 @@ test_wire_fields (void)
   RpWireField *n_field = NULL;
 
   /* Set out of order: the wire follows the definition's order. */
-  g_assert_true (apply_settings (gpt, "partial_images=2;stream=true;output_compression=80;output_format=webp;"
+  g_assert_true (apply_settings (gpt,
+                                 "partial_images=2;stream=true;output_compression=80;output_format=webp;"
                                       "quality=high;size=1536x1024;n=2", NULL));
   g_assert_true (rp_params_set_string (gpt, "prompt", "a red kite", NULL));
   g_assert_true (rp_params_validate (gpt, NULL, NULL));
@@ -465,7 +471,8 @@ test_never_response_format (void)
           g_autoptr(RpModelInfo) info = g_list_model_get_item (models, m);
           g_autoptr(RpParams) params = NULL;
           g_autoptr(GPtrArray) fields = NULL;
-          g_autoptr(JsonNode) stored = json_from_string ("{\"response_format\": \"url\", \"prompt\": \"x\"}", NULL);
+          g_autoptr(JsonNode) stored = json_from_string ("{\"response_format\": \"url\", "
+                                                         "\"prompt\": \"x\"}", NULL);
 
           if (!g_str_has_prefix (rp_model_info_get_id (info), "gpt-image"))
             continue;
@@ -525,7 +532,8 @@ test_applies (void)
   g_autofree char *choice_reason = NULL;
   guint format_changes = 0;
 
-  g_signal_connect (params, "value-changed::output_format", G_CALLBACK (count_change), &format_changes);
+  g_signal_connect (params, "value-changed::output_format", G_CALLBACK (count_change),
+                    &format_changes);
 
   g_assert_false (rp_params_applies (params, "output_compression", &reason));
   g_assert_nonnull (strstr (reason, "Output format"));
@@ -563,7 +571,8 @@ test_persistence (void)
   g_autofree char *text = NULL;
   g_autofree char *text_again = NULL;
 
-  g_assert_true (apply_settings (params, "quality=low;aspect_ratio=16:9;safe_mode=false;resolution=2K", NULL));
+  g_assert_true (apply_settings (params,
+                                 "quality=low;aspect_ratio=16:9;safe_mode=false;resolution=2K", NULL));
   g_assert_true (rp_params_set_string (params, "prompt", "a lighthouse", NULL));
   /* quality belongs to both operations here; after switching to the plain edit it stays. */
   g_assert_true (rp_params_set_inputs (params, 1, FALSE, NULL));

@@ -86,7 +86,8 @@ test_builtins_load (Fixture       *f,
   GListModel *providers = rp_provider_registry_get_providers (f->registry);
 
   rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==,
+                    0);
   g_assert_cmpuint (g_list_model_get_n_items (providers), ==, G_N_ELEMENTS (builtins));
   for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
     {
@@ -98,12 +99,15 @@ test_builtins_load (Fixture       *f,
       g_assert_true (rp_provider_get_builtin (provider));
       g_assert_true (rp_provider_registry_lookup (f->registry, builtins[i].id) == provider);
       g_assert_nonnull (rp_provider_get_default_model (provider));
-      g_assert_nonnull (rp_provider_lookup_model (provider, rp_provider_get_default_model (provider)));
+      g_assert_nonnull (rp_provider_lookup_model (provider,
+                                                  rp_provider_get_default_model (provider)));
     }
   g_assert_null (rp_provider_registry_lookup (f->registry, RP_PROVIDER_RESERVED_ID));
-  g_assert_cmpstr (rp_provider_get_default_model (rp_provider_registry_lookup (f->registry, "venice")),
+  g_assert_cmpstr (rp_provider_get_default_model (rp_provider_registry_lookup (f->registry,
+                                                                               "venice")),
                    ==, "firered-image-edit");
-  g_assert_cmpstr (rp_provider_get_default_model (rp_provider_registry_lookup (f->registry, "crazyrouter")),
+  g_assert_cmpstr (rp_provider_get_default_model (rp_provider_registry_lookup (f->registry,
+                                                                               "crazyrouter")),
                    ==, "gpt-image-2");
 }
 
@@ -136,7 +140,8 @@ test_models_resolve (Fixture       *f,
     for (guint k = 0; expected[i].models[k] != NULL; k++)
       g_assert_true (has_model (rp_provider_registry_lookup (f->registry, expected[i].provider),
                                 expected[i].models[k]));
-  g_assert_false (has_model (rp_provider_registry_lookup (f->registry, "mixrouter"), "gpt-image-2"));
+  g_assert_false (has_model (rp_provider_registry_lookup (f->registry, "mixrouter"),
+                             "gpt-image-2"));
 
   for (guint i = 0; i < g_list_model_get_n_items (providers); i++)
     {
@@ -146,13 +151,15 @@ test_models_resolve (Fixture       *f,
       for (guint m = 0; m < g_list_model_get_n_items (models); m++)
         {
           g_autoptr(RpModelInfo) info = g_list_model_get_item (models, m);
-          g_auto(GStrv) operations = rp_provider_dup_operations (provider, rp_model_info_get_id (info));
+          g_auto(GStrv) operations = rp_provider_dup_operations (provider,
+                                                                 rp_model_info_get_id (info));
 
           g_assert_nonnull (operations[0]);
           for (guint o = 0; operations[o] != NULL; o++)
             {
               g_autoptr(GError) error = NULL;
-              g_autoptr(RpModelSpec) spec = rp_provider_resolve (provider, rp_model_info_get_id (info),
+              g_autoptr(RpModelSpec) spec = rp_provider_resolve (provider,
+                                                                 rp_model_info_get_id (info),
                                                                  operations[o], &error);
               RpParamSpec *prompt, *model;
 
@@ -197,8 +204,10 @@ test_paths (Fixture       *f,
   g_assert_cmpstr (multi_url, ==, "https://api.venice.ai/api/v1/image/multi-edit");
 
   /* Multi-edit names the model field modelId and takes the mask as a layer. */
-  g_assert_cmpstr (rp_param_spec_get_wire_name (rp_model_spec_lookup_param (edit, "model")), ==, "model");
-  g_assert_cmpstr (rp_param_spec_get_wire_name (rp_model_spec_lookup_param (multi, "model")), ==, "modelId");
+  g_assert_cmpstr (rp_param_spec_get_wire_name (rp_model_spec_lookup_param (edit, "model")), ==,
+                   "model");
+  g_assert_cmpstr (rp_param_spec_get_wire_name (rp_model_spec_lookup_param (multi, "model")), ==,
+                   "modelId");
   g_assert_cmpint (rp_model_spec_get_mask (edit)->support, ==, RP_MASK_SUPPORT_NONE);
   g_assert_cmpint (rp_model_spec_get_mask (multi)->support, ==, RP_MASK_SUPPORT_LAYER);
   g_assert_null (rp_model_spec_lookup_param (edit, "quality"));
@@ -273,7 +282,8 @@ test_field_names (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       RpProvider *provider = rp_provider_registry_lookup (f->registry, cases[i].provider);
-      g_autoptr(RpModelSpec) spec = rp_provider_resolve (provider, cases[i].model, cases[i].operation, NULL);
+      g_autoptr(RpModelSpec) spec = rp_provider_resolve (provider, cases[i].model,
+                                                         cases[i].operation, NULL);
       g_autofree char *name = rp_image_spec_field_name (rp_model_spec_get_images (spec),
                                                         cases[i].index, cases[i].count);
 
@@ -300,7 +310,8 @@ test_user_relay (Fixture       *f,
                    "  \"api_key_env\": \"MYRELAY_API_KEY\"\n"
                    "}\n");
   rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==,
+                    0);
   providers = rp_provider_registry_get_providers (f->registry);
   g_assert_cmpuint (g_list_model_get_n_items (providers), ==, G_N_ELEMENTS (builtins) + 1);
 
@@ -316,7 +327,8 @@ test_user_relay (Fixture       *f,
   g_assert_false (rp_provider_get_builtin (relay));
   g_assert_cmpuint (g_list_model_get_n_items (rp_provider_get_models (relay)), ==,
                     g_list_model_get_n_items (rp_provider_get_models (openai)));
-  g_assert_cmpstr (rp_provider_get_default_model (relay), ==, rp_provider_get_default_model (openai));
+  g_assert_cmpstr (rp_provider_get_default_model (relay), ==,
+                   rp_provider_get_default_model (openai));
   spec = rp_provider_resolve (relay, "gpt-image-2", NULL, NULL);
   g_assert_true (rp_size_rule_is_arbitrary (rp_param_spec_get_size_rule (rp_model_spec_lookup_param (spec, "size"))));
   /* OpenAI itself is untouched. */
@@ -333,19 +345,25 @@ test_user_override (Fixture       *f,
 
   /* Extending its own id changes the built-in rather than replacing it. */
   write_user_file (f, "openai-proxy.json",
-                   "{\"id\": \"openai\", \"extends\": \"openai\", \"base_url\": \"http://127.0.0.1:8080/v1\","
-                   " \"models\": [{\"id\": \"gpt-image-1.5\", \"params\": {\"n\": {\"max\": 4}}}]}");
+                   "{\"id\": \"openai\", \"extends\": \"openai\", \"base_url\": "
+                   "\"http://127.0.0.1:8080/v1\","
+                   " \"models\": [{\"id\": \"gpt-image-1.5\", \"params\": {\"n\": {\"max\": "
+                   "4}}}]}");
   /* Without "extends" the file replaces the built-in entirely. */
   write_user_file (f, "crazy.json",
-                   "{\"id\": \"crazyrouter\", \"name\": \"Crazy (mine)\", \"base_url\": \"https://crazy.example/v1\","
+                   "{\"id\": \"crazyrouter\", \"name\": \"Crazy (mine)\", \"base_url\": "
+                   "\"https://crazy.example/v1\","
                    " \"api_key_env\": \"MY_CRAZY_KEY\","
                    " \"operations\": {\"edit\": {\"path\": \"/images/edits\","
-                   "   \"params\": {\"prompt\": {\"type\": \"string\", \"required\": true, \"max_len\": 100},"
+                   "   \"params\": {\"prompt\": {\"type\": \"string\", \"required\": true, "
+                   "\"max_len\": 100},"
                    "                \"model\": {\"type\": \"string\", \"required\": true}},"
-                   "   \"responses\": {\"default\": {\"kind\": \"json_images\", \"images\": [{\"path\": \"data[].url\", \"as\": \"url\"}]}}}},"
+                   "   \"responses\": {\"default\": {\"kind\": \"json_images\", \"images\": "
+                   "[{\"path\": \"data[].url\", \"as\": \"url\"}]}}}},"
                    " \"models\": [{\"id\": \"only-model\"}]}");
   rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==,
+                    0);
   g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_providers (f->registry)), ==,
                     G_N_ELEMENTS (builtins));
 
@@ -394,46 +412,57 @@ test_broken_files (Fixture       *f,
     { "id-type.json", "{\"id\": 7}", RP_PROVIDER_ERROR_INVALID, "id" },
     { "bad-id.json", "{\"id\": \"My Relay\"}", RP_PROVIDER_ERROR_INVALID, "My Relay" },
     { "wrong-type.json",
-      "{\"id\": \"wrongtype\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"n\": {\"max\": \"ten\"}}}}}",
+      "{\"id\": \"wrongtype\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"n\": {\"max\": "
+      "\"ten\"}}}}}",
       RP_PROVIDER_ERROR_INVALID, "operations.edit.params.n.max" },
     { "wrong-bool.json",
-      "{\"id\": \"wrongbool\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"images\": {\"square\": \"yes\"}}]}",
+      "{\"id\": \"wrongbool\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"images\": "
+      "{\"square\": \"yes\"}}]}",
       RP_PROVIDER_ERROR_INVALID, "images.square" },
     { "camel.json", "{\"id\": \"camel\", @HEAD@, \"baseUrl\": \"https://x.example\"}", RP_PROVIDER_ERROR_INVALID, "baseUrl" },
     { "unknown-parent.json",
-      "{\"id\": \"orphan\", \"name\": \"O\", \"extends\": \"nosuchprovider\", \"base_url\": \"https://o.example/v1\","
+      "{\"id\": \"orphan\", \"name\": \"O\", \"extends\": \"nosuchprovider\", \"base_url\": "
+      "\"https://o.example/v1\","
       " \"api_key_env\": \"O_KEY\"}",
       RP_PROVIDER_ERROR_UNKNOWN_PARENT, "nosuchprovider" },
     { "cycle-a.json",
-      "{\"id\": \"cyclea\", \"name\": \"A\", \"extends\": \"cycleb\", \"base_url\": \"https://a.example/v1\","
+      "{\"id\": \"cyclea\", \"name\": \"A\", \"extends\": \"cycleb\", \"base_url\": "
+      "\"https://a.example/v1\","
       " \"api_key_env\": \"A_KEY\"}",
       RP_PROVIDER_ERROR_CYCLE, "cyclea → cycleb → cyclea" },
     { "cycle-b.json",
-      "{\"id\": \"cycleb\", \"name\": \"B\", \"extends\": \"cyclea\", \"base_url\": \"https://b.example/v1\","
+      "{\"id\": \"cycleb\", \"name\": \"B\", \"extends\": \"cyclea\", \"base_url\": "
+      "\"https://b.example/v1\","
       " \"api_key_env\": \"B_KEY\"}",
       RP_PROVIDER_ERROR_CYCLE, "cycleb → cyclea → cycleb" },
     { "local.json",
-      "{\"id\": \"local\", \"name\": \"Local\", \"extends\": \"openai\", \"base_url\": \"http://127.0.0.1:1/v1\","
+      "{\"id\": \"local\", \"name\": \"Local\", \"extends\": \"openai\", \"base_url\": "
+      "\"http://127.0.0.1:1/v1\","
       " \"api_key_env\": \"LOCAL_KEY\"}",
       RP_PROVIDER_ERROR_RESERVED_ID, "local" },
     { "plain-http.json",
-      "{\"id\": \"plainhttp\", \"name\": \"P\", \"extends\": \"openai\", \"base_url\": \"http://relay.example.com/v1\","
+      "{\"id\": \"plainhttp\", \"name\": \"P\", \"extends\": \"openai\", \"base_url\": "
+      "\"http://relay.example.com/v1\","
       " \"api_key_env\": \"P_KEY\"}",
       RP_PROVIDER_ERROR_INSECURE_URL, "http://relay.example.com/v1" },
     { "no-env.json",
-      "{\"id\": \"noenv\", \"name\": \"N\", \"extends\": \"openai\", \"base_url\": \"https://n.example/v1\"}",
+      "{\"id\": \"noenv\", \"name\": \"N\", \"extends\": \"openai\", \"base_url\": "
+      "\"https://n.example/v1\"}",
       RP_PROVIDER_ERROR_INVALID, "api_key_env" },
     { "zz-duplicate.json",
-      "{\"id\": \"goodrelay\", \"name\": \"Again\", \"extends\": \"openai\", \"base_url\": \"https://g.example/v1\","
+      "{\"id\": \"goodrelay\", \"name\": \"Again\", \"extends\": \"openai\", \"base_url\": "
+      "\"https://g.example/v1\","
       " \"api_key_env\": \"G_KEY\"}",
       RP_PROVIDER_ERROR_DUPLICATE_ID, "goodrelay" },
     { "bad-default.json", "{\"id\": \"baddefault\", @HEAD@, \"default_model\": \"gpt-9\"}",
       RP_PROVIDER_ERROR_INVALID, "gpt-9" },
     { "bad-size.json",
-      "{\"id\": \"badsize\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"params\": {\"size\": {\"choices\": [\"big\"]}}}]}",
+      "{\"id\": \"badsize\", @HEAD@, \"models\": [{\"id\": \"gpt-image-1\", \"params\": "
+      "{\"size\": {\"choices\": [\"big\"]}}}]}",
       RP_PROVIDER_ERROR_INVALID, "big" },
     { "bad-condition.json",
-      "{\"id\": \"badcond\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"stream\": {\"requires\": {\"n\": 2}}}}}}",
+      "{\"id\": \"badcond\", @HEAD@, \"operations\": {\"edit\": {\"params\": {\"stream\": "
+      "{\"requires\": {\"n\": 2}}}}}}",
       RP_PROVIDER_ERROR_INVALID, "requires.n" },
   };
   GListModel *problems = rp_provider_registry_get_problems (f->registry);
@@ -476,7 +505,8 @@ test_broken_files (Fixture       *f,
       g_assert_nonnull (strstr (rp_provider_problem_get_message (problem), cases[i].needle));
     }
   g_assert_nonnull (rp_provider_registry_lookup (f->registry, "goodrelay"));
-  g_assert_cmpstr (rp_provider_get_name (rp_provider_registry_lookup (f->registry, "goodrelay")), ==, "Good");
+  g_assert_cmpstr (rp_provider_get_name (rp_provider_registry_lookup (f->registry, "goodrelay")),
+                   ==, "Good");
   g_assert_null (rp_provider_registry_lookup (f->registry, "local"));
   g_assert_null (rp_provider_registry_lookup (f->registry, "plainhttp"));
   g_assert_null (rp_provider_registry_lookup (f->registry, "cyclea"));
@@ -540,7 +570,8 @@ test_error_classify (Fixture       *f,
     { "openai", 503, NULL, NULL, NULL, RP_ERROR_KIND_TRANSIENT, TRUE },
     { "crazyrouter", 403, "insufficient_quota", NULL, NULL, RP_ERROR_KIND_QUOTA, FALSE },
     { "crazyrouter", 403, NULL, NULL, "model not allowed", RP_ERROR_KIND_AUTH, FALSE },
-    { "mixrouter", 400, NULL, "shell_api_error", "Your request was rejected by the safety system (request id: 1)", RP_ERROR_KIND_MODERATION, FALSE },
+    { "mixrouter", 400, NULL, "shell_api_error", "Your request was rejected by the safety system "
+                                                 "(request id: 1)", RP_ERROR_KIND_MODERATION, FALSE },
     { "venice", 402, "INSUFFICIENT_BALANCE", NULL, NULL, RP_ERROR_KIND_QUOTA, FALSE },
     { "venice", 422, NULL, NULL, "Violates our Content Policy", RP_ERROR_KIND_MODERATION, FALSE },
     { "venice", 422, "IMAGE_TOO_LARGE", NULL, "Image too large", RP_ERROR_KIND_INVALID, FALSE },
@@ -551,12 +582,15 @@ test_error_classify (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       RpProvider *provider = rp_provider_registry_lookup (f->registry, cases[i].provider);
-      RpErrorKind kind = rp_error_config_classify (rp_provider_get_error_config (provider), cases[i].status,
+      RpErrorKind kind = rp_error_config_classify (rp_provider_get_error_config (provider),
+                                                   cases[i].status,
                                                    cases[i].code, cases[i].type, cases[i].message);
 
-      g_test_message ("%s %u → %s", cases[i].provider, cases[i].status, rp_error_kind_to_string (kind));
+      g_test_message ("%s %u → %s", cases[i].provider, cases[i].status,
+                      rp_error_kind_to_string (kind));
       g_assert_cmpint (kind, ==, cases[i].kind);
-      g_assert_cmpint (rp_retry_policy_allows (rp_provider_get_retry_policy (provider), cases[i].status,
+      g_assert_cmpint (rp_retry_policy_allows (rp_provider_get_retry_policy (provider),
+                                               cases[i].status,
                                                cases[i].code), ==, cases[i].retry);
     }
 }
@@ -581,7 +615,8 @@ test_transport_config (Fixture       *f,
   g_assert_cmpstr (rp_provider_get_headers (quick)[0], ==, "Accept");
   g_assert_cmpstr (rp_provider_get_headers (quick)[1], ==, "application/json");
   g_assert_cmpuint (rp_provider_get_retry_policy (venice)->n_reset_headers, ==, 1);
-  g_assert_cmpint (rp_provider_get_retry_policy (venice)->reset_headers[0].format, ==, RP_RESET_UNIX);
+  g_assert_cmpint (rp_provider_get_retry_policy (venice)->reset_headers[0].format, ==,
+                   RP_RESET_UNIX);
   g_assert_cmpuint (rp_provider_get_retry_policy (mix)->n_reset_headers, ==, 0);
 
   params = rp_params_new (mix, "gpt-image-1.5", NULL);

@@ -72,7 +72,8 @@ lookup (RpSecrets      *secrets,
   char *key;
 
   rp_secrets_lookup_async (secrets, provider, NULL, rp_test_store_result, &result);
-  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source, &error);
+  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source,
+                                  &error);
   g_assert_no_error (error);
   return key;
 }
@@ -87,7 +88,8 @@ store (RpSecrets       *secrets,
   g_autoptr(GAsyncResult) result = NULL;
 
   rp_secrets_store_async (secrets, provider, key, NULL, rp_test_store_result, &result);
-  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where, error);
+  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where,
+                                  error);
 }
 
 static gboolean

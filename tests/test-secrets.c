@@ -42,19 +42,23 @@ start_keyring (Fixture *f)
   g_assert_cmpint (g_mkdir_with_parents (runtime_dir, 0700), ==, 0);
   /* stdout belongs to TAP; the daemon prints its environment there. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (f->bus), TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS",
+                                g_test_dbus_get_bus_address (f->bus), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  f->keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
+  f->keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon",
+                                            "--foreground",
                                             "--unlock", "--components=secrets", NULL);
   g_assert_no_error (error);
   stdin_pipe = g_subprocess_get_stdin_pipe (f->keyring);
-  g_output_stream_write_all (stdin_pipe, KEYRING_PASSWORD, strlen (KEYRING_PASSWORD), NULL, NULL, &error);
+  g_output_stream_write_all (stdin_pipe, KEYRING_PASSWORD, strlen (KEYRING_PASSWORD), NULL, NULL,
+                             &error);
   g_assert_no_error (error);
   g_output_stream_close (stdin_pipe, NULL, NULL);
-  g_assert_true (rp_test_wait_bus_name (g_test_dbus_get_bus_address (f->bus), "org.freedesktop.secrets",
+  g_assert_true (rp_test_wait_bus_name (g_test_dbus_get_bus_address (f->bus),
+                                        "org.freedesktop.secrets",
                                         WAIT_LIMIT_S));
 }
 
@@ -117,7 +121,8 @@ lookup (RpSecrets      *secrets,
   char *key;
 
   rp_secrets_lookup_async (secrets, provider, NULL, rp_test_store_result, &result);
-  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source, &error);
+  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source,
+                                  &error);
   g_assert_no_error (error);
   return key;
 }
@@ -132,7 +137,8 @@ store (RpSecrets       *secrets,
   g_autoptr(GAsyncResult) result = NULL;
 
   rp_secrets_store_async (secrets, provider, key, NULL, rp_test_store_result, &result);
-  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where, error);
+  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where,
+                                  error);
 }
 
 static gboolean
@@ -154,7 +160,8 @@ outside_lookup (const char *provider_id)
   g_autoptr(GError) error = NULL;
   g_autoptr(SecretService) service = secret_service_open_sync (SECRET_TYPE_SERVICE, NULL,
                                                                SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  g_autoptr(GHashTable) attributes = secret_attributes_build (&outside_schema, "provider", provider_id, NULL);
+  g_autoptr(GHashTable) attributes = secret_attributes_build (&outside_schema, "provider",
+                                                              provider_id, NULL);
   SecretValue *value;
   char *text;
 
@@ -257,7 +264,8 @@ test_cancel (Fixture       *f,
   secrets = rp_secrets_new ();
   g_cancellable_cancel (cancellable);
   rp_secrets_lookup_async (secrets, f->openai, cancellable, rp_test_store_result, &result);
-  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), NULL, &error);
+  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), NULL,
+                                  &error);
   g_assert_null (key);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
@@ -271,7 +279,8 @@ main (int   argc,
 
   g_test_add ("/repaint/secrets/keyring-round-trip", Fixture, NULL, fixture_set_up, test_round_trip,
               fixture_tear_down);
-  g_test_add ("/repaint/secrets/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/repaint/secrets/cancel", Fixture, NULL, fixture_set_up, test_cancel,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -447,7 +447,8 @@ rp_json_deep_copy (JsonNode *node)
       JsonNode *result = json_node_new (JSON_NODE_OBJECT);
 
       for (GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (dst, l->data, rp_json_deep_copy (json_object_get_member (src, l->data)));
+        json_object_set_member (dst, l->data, rp_json_deep_copy (json_object_get_member (src,
+                                                                                         l->data)));
       json_node_set_object (result, dst);
       return result;
     }

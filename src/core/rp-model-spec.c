@@ -159,9 +159,15 @@ rp_image_format_parse (const char    *name,
                        RpImageFormat *format)
 {
   static const struct { const char *name; RpImageFormat format; } names[] = {
-    { "png", RP_IMAGE_FORMAT_PNG }, { "jpeg", RP_IMAGE_FORMAT_JPEG }, { "jpg", RP_IMAGE_FORMAT_JPEG },
-    { "webp", RP_IMAGE_FORMAT_WEBP }, { "gif", RP_IMAGE_FORMAT_GIF }, { "bmp", RP_IMAGE_FORMAT_BMP },
-    { "tiff", RP_IMAGE_FORMAT_TIFF }, { "heif", RP_IMAGE_FORMAT_HEIF }, { "avif", RP_IMAGE_FORMAT_AVIF },
+    { "png", RP_IMAGE_FORMAT_PNG },
+    { "jpeg", RP_IMAGE_FORMAT_JPEG },
+    { "jpg", RP_IMAGE_FORMAT_JPEG },
+    { "webp", RP_IMAGE_FORMAT_WEBP },
+    { "gif", RP_IMAGE_FORMAT_GIF },
+    { "bmp", RP_IMAGE_FORMAT_BMP },
+    { "tiff", RP_IMAGE_FORMAT_TIFF },
+    { "heif", RP_IMAGE_FORMAT_HEIF },
+    { "avif", RP_IMAGE_FORMAT_AVIF },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -217,8 +223,12 @@ parse_images (RpModelSpec  *self,
     "alpha_without_mask", "multipart", "json", "note", NULL
   };
   static const char * const part_keys[] = { "field", "multi", "single", "note", NULL };
-  static const char * const json_keys[] = { "field", "container", "item", "max_item_chars", "note", NULL };
-  static const char * const multi_styles[] = { "plain", "brackets", "repeat", "indexed", "dotted", NULL };
+  static const char * const json_keys[] = {
+    "field", "container", "item", "max_item_chars", "note", NULL
+  };
+  static const char * const multi_styles[] = {
+    "plain", "brackets", "repeat", "indexed", "dotted", NULL
+  };
   static const char * const single_styles[] = { "plain", "same_as_multi", NULL };
   static const char * const containers[] = { "scalar", "array", "array_if_many", NULL };
   RpImageSpec *images = &self->images;
@@ -234,12 +244,16 @@ parse_images (RpModelSpec  *self,
       (!rp_json_check_members (object, path, keys, error) ||
        !rp_json_read_int (object, path, "min", 1, MAX_IMAGE_COUNT, &min, error) ||
        !rp_json_read_int (object, path, "max", 1, MAX_IMAGE_COUNT, &max, error) ||
-       !rp_json_read_int (object, path, "max_bytes", 1, MAX_BYTES_LIMIT, &images->max_bytes, error) ||
-       !rp_json_read_int (object, path, "min_pixels", 1, MAX_PIXELS_LIMIT, &images->min_pixels, error) ||
-       !rp_json_read_int (object, path, "max_pixels", 1, MAX_PIXELS_LIMIT, &images->max_pixels, error) ||
+       !rp_json_read_int (object, path, "max_bytes", 1, MAX_BYTES_LIMIT, &images->max_bytes,
+                          error) ||
+       !rp_json_read_int (object, path, "min_pixels", 1, MAX_PIXELS_LIMIT, &images->min_pixels,
+                          error) ||
+       !rp_json_read_int (object, path, "max_pixels", 1, MAX_PIXELS_LIMIT, &images->max_pixels,
+                          error) ||
        !rp_json_read_int (object, path, "max_edge", 1, 1000000, &max_edge, error) ||
        !rp_json_read_bool (object, path, "square", &images->square, error) ||
-       !rp_json_read_bool (object, path, "alpha_without_mask", &images->alpha_without_mask, error) ||
+       !rp_json_read_bool (object, path, "alpha_without_mask", &images->alpha_without_mask,
+                           error) ||
        !read_formats (object, path, &images->formats, &images->n_formats, error) ||
        !rp_json_read_object (object, path, "multipart", &multipart, error) ||
        !rp_json_read_object (object, path, "json", &json, error)))
@@ -272,7 +286,8 @@ parse_images (RpModelSpec  *self,
     }
   if (multi == RP_FIELD_STYLE_PLAIN && max != 1)
     {
-      set_invalid (error, _("“%s” can send only one image with “plain” names; use brackets or repeat."),
+      set_invalid (error,
+                   _("“%s” can send only one image with “plain” names; use brackets or repeat."),
                    mpath);
       return FALSE;
     }
@@ -365,7 +380,8 @@ parse_params (RpModelSpec  *self,
         continue;
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          set_invalid (error, _("“%s” must be an object, or false to remove the parameter."), ppath);
+          set_invalid (error, _("“%s” must be an object, or false to remove the parameter."),
+                       ppath);
           return FALSE;
         }
       spec = rp_param_spec_new_from_json (name, json_node_get_object (node), ppath, error);
@@ -512,9 +528,11 @@ parse_sse (RpResponseSpec  *r,
   static const char * const error_keys[] = { "event", "field", "note", NULL };
   const char *done = NULL;
 
-  if (!read_sub_string (object, path, "partial", partial_keys, "event", &r->sse.partial_event, error) ||
+  if (!read_sub_string (object, path, "partial", partial_keys, "event", &r->sse.partial_event,
+                        error) ||
       !read_sub_string (object, path, "partial", partial_keys, "b64", &r->sse.partial_b64, error) ||
-      !read_sub_string (object, path, "partial", partial_keys, "index", &r->sse.partial_index, error) ||
+      !read_sub_string (object, path, "partial", partial_keys, "index", &r->sse.partial_index,
+                        error) ||
       !read_sub_string (object, path, "final", final_keys, "event", &r->sse.final_event, error) ||
       !read_sub_string (object, path, "final", final_keys, "b64", &r->sse.final_b64, error) ||
       !read_sub_string (object, path, "final", final_keys, "url", &r->sse.final_url, error) ||
@@ -544,7 +562,9 @@ parse_async (RpResponseSpec  *r,
   static const char * const poll_keys[] = {
     "method", "path_templates", "root_relative", "interval_s", "backoff", "timeout_s", "note", NULL
   };
-  static const char * const status_keys[] = { "paths", "pending", "success", "failure", "note", NULL };
+  static const char * const status_keys[] = {
+    "paths", "pending", "success", "failure", "note", NULL
+  };
   static const char * const result_keys[] = { "embedded", "then", "note", NULL };
   JsonObject *submit = NULL, *poll = NULL, *status = NULL, *result = NULL;
   g_autofree char *spath = rp_json_path_join (path, "submit");
@@ -576,9 +596,11 @@ parse_async (RpResponseSpec  *r,
        !rp_json_read_string (poll, ppath, "method", &method, error) ||
        !rp_json_read_strv (poll, ppath, "path_templates", &r->async.poll_path_templates, error) ||
        !rp_json_read_bool (poll, ppath, "root_relative", &r->async.poll_root_relative, error) ||
-       !rp_json_read_double (poll, ppath, "interval_s", 0.1, 3600, &r->async.poll_interval_s, error) ||
+       !rp_json_read_double (poll, ppath, "interval_s", 0.1, 3600, &r->async.poll_interval_s,
+                             error) ||
        !rp_json_read_double (poll, ppath, "backoff", 1.0, 10.0, &r->async.poll_backoff, error) ||
-       !rp_json_read_double (poll, ppath, "timeout_s", 1.0, 86400, &r->async.poll_timeout_s, error)))
+       !rp_json_read_double (poll, ppath, "timeout_s", 1.0, 86400, &r->async.poll_timeout_s,
+                             error)))
     return FALSE;
   if (!rp_json_check_members (status, stpath, status_keys, error) ||
       !rp_json_require (status, stpath, "paths", error) ||

@@ -380,9 +380,12 @@ parse_size_rule (RpParamSpec  *self,
   if (!rp_json_read_int (rule, rule_path, "max_edge", 1, 1000000, &v, error))
     return FALSE;
   self->size_rule.max_edge = v;
-  if (!rp_json_read_int (rule, rule_path, "min_pixels", 1, PARAM_INT_LIMIT, &self->size_rule.min_pixels, error) ||
-      !rp_json_read_int (rule, rule_path, "max_pixels", 1, PARAM_INT_LIMIT, &self->size_rule.max_pixels, error) ||
-      !rp_json_read_double (rule, rule_path, "max_ratio", 1.0, 1000.0, &self->size_rule.max_ratio, error) ||
+  if (!rp_json_read_int (rule, rule_path, "min_pixels", 1, PARAM_INT_LIMIT,
+                         &self->size_rule.min_pixels, error) ||
+      !rp_json_read_int (rule, rule_path, "max_pixels", 1, PARAM_INT_LIMIT,
+                         &self->size_rule.max_pixels, error) ||
+      !rp_json_read_double (rule, rule_path, "max_ratio", 1.0, 1000.0, &self->size_rule.max_ratio,
+                            error) ||
       !rp_json_read_int (rule, rule_path, "warn_above_pixels", 1, PARAM_INT_LIMIT,
                          &self->size_rule.warn_above_pixels, error))
     return FALSE;
@@ -426,12 +429,14 @@ parse_choices (RpParamSpec  *self,
         }
     }
   for (guint i = 0; self->preview != NULL && self->preview[i] != NULL; i++)
-    if (self->choices == NULL || !g_strv_contains ((const char * const *) self->choices, self->preview[i]))
+    if (self->choices == NULL || !g_strv_contains ((const char * const *) self->choices,
+                                                   self->preview[i]))
       {
         g_autofree char *pwhere = rp_json_path_join (path, "preview");
 
         g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                     _("“%s” names “%s”, which is not one of the choices."), pwhere, self->preview[i]);
+                     _("“%s” names “%s”, which is not one of the choices."), pwhere,
+                     self->preview[i]);
         return FALSE;
       }
   return TRUE;
@@ -495,7 +500,8 @@ parse_default (RpParamSpec  *self,
       return FALSE;
     }
   if (self->type == RP_PARAM_SIZE &&
-      !rp_size_rule_check (&self->size_rule, g_variant_get_string (self->default_value, NULL), NULL))
+      !rp_size_rule_check (&self->size_rule,
+                           g_variant_get_string (self->default_value, NULL), NULL))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
                    _("“%s” is not a size this parameter allows."), where);
@@ -536,14 +542,18 @@ parse_bounds (RpParamSpec  *self,
         {
           gint64 lo = G_MININT64, hi = G_MAXINT64;
 
-          if (!rp_json_read_int (object, path, "min", -PARAM_INT_LIMIT, PARAM_INT_LIMIT, &lo, error) ||
-              !rp_json_read_int (object, path, "max", -PARAM_INT_LIMIT, PARAM_INT_LIMIT, &hi, error))
+          if (!rp_json_read_int (object, path, "min", -PARAM_INT_LIMIT, PARAM_INT_LIMIT, &lo,
+                                 error) ||
+              !rp_json_read_int (object, path, "max", -PARAM_INT_LIMIT, PARAM_INT_LIMIT, &hi,
+                                 error))
             return FALSE;
           self->min = lo;
           self->max = hi;
         }
-      else if (!rp_json_read_double (object, path, "min", -G_MAXDOUBLE, G_MAXDOUBLE, &self->min, error) ||
-               !rp_json_read_double (object, path, "max", -G_MAXDOUBLE, G_MAXDOUBLE, &self->max, error))
+      else if (!rp_json_read_double (object, path, "min", -G_MAXDOUBLE, G_MAXDOUBLE, &self->min,
+                                     error) ||
+               !rp_json_read_double (object, path, "max", -G_MAXDOUBLE, G_MAXDOUBLE, &self->max,
+                                     error))
         return FALSE;
       self->has_min = rp_json_has (object, "min");
       self->has_max = rp_json_has (object, "max");

@@ -291,7 +291,8 @@ rp_params_new (RpProvider  *provider,
   if (self->specs->len == 0)
     {
       set_error (error, RP_PARAMS_ERROR_NO_OPERATION, NULL,
-                 _("The model “%s” cannot be used with %s."), model_id, rp_provider_get_name (provider));
+                 _("The model “%s” cannot be used with %s."), model_id,
+                 rp_provider_get_name (provider));
       return NULL;
     }
   initial = rp_provider_select_operation (provider, model_id, 1, TRUE, NULL);
@@ -366,11 +367,14 @@ select_for_inputs (RpParams     *self,
 
   if (operation == NULL)
     {
+      /* Would the images alone fit? Then the mask is what no operation takes. */
       gboolean mask_is_the_problem =
-        has_mask && rp_provider_select_operation (self->provider, self->model_id, n_images, FALSE, NULL) != NULL;
+        has_mask &&
+        rp_provider_select_operation (self->provider, self->model_id, n_images, FALSE, NULL) != NULL;
+      RpParamsError code = mask_is_the_problem ? RP_PARAMS_ERROR_MASK_UNSUPPORTED
+                                               : RP_PARAMS_ERROR_IMAGE_COUNT;
 
-      set_error (error, mask_is_the_problem ? RP_PARAMS_ERROR_MASK_UNSUPPORTED : RP_PARAMS_ERROR_IMAGE_COUNT,
-                 mask_is_the_problem ? RP_PARAMS_INPUT_MASK : RP_PARAMS_INPUT_IMAGES,
+      set_error (error, code, mask_is_the_problem ? RP_PARAMS_INPUT_MASK : RP_PARAMS_INPUT_IMAGES,
                  "%s", local_error->message);
       return FALSE;
     }
@@ -437,7 +441,8 @@ rp_params_set_encoding (RpParams    *self,
     {
       set_error (error, RP_PARAMS_ERROR_ENCODING, NULL,
                  encoding == RP_ENCODING_JSON ? _("%s does not take JSON request bodies.")
-                                              : _("%s does not take form (multipart) request bodies."),
+                                              : _("%s does not take form (multipart) request "
+                                                  "bodies."),
                  rp_model_spec_get_display_name (self->spec));
       return FALSE;
     }
@@ -838,7 +843,8 @@ rp_params_applies (RpParams    *self,
   switch (block)
     {
     case BLOCK_MISSING:
-      *reason = g_strdup_printf (_("Not available with %s."), rp_model_spec_get_display_name (self->spec));
+      *reason = g_strdup_printf (_("Not available with %s."),
+                                 rp_model_spec_get_display_name (self->spec));
       break;
     case BLOCK_ENCODING:
       *reason = g_strdup (self->encoding == RP_ENCODING_JSON
@@ -926,7 +932,8 @@ rp_params_prune (RpParams *self)
       g_ptr_array_set_size (names, 0);
       g_hash_table_iter_init (&iter, self->values);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (rp_model_spec_lookup_param (self->spec, key) != NULL && !rp_params_applies (self, key, NULL))
+        if (rp_model_spec_lookup_param (self->spec, key) != NULL &&
+            !rp_params_applies (self, key, NULL))
           g_ptr_array_add (names, g_strdup (key));
       for (guint i = 0; i < names->len; i++)
         {
@@ -958,7 +965,8 @@ check_number (RpParams     *self,
               GError      **error)
 {
   RpParamType type = rp_param_spec_get_param_type (param);
-  double v = type == RP_PARAM_INT ? (double) g_variant_get_int64 (value) : g_variant_get_double (value);
+  double v = type == RP_PARAM_INT ? (double) g_variant_get_int64 (value)
+                                   : g_variant_get_double (value);
   double lo = 0, hi = 0;
   gboolean has_lo = rp_param_spec_get_minimum (param, &lo);
   gboolean has_hi = rp_param_spec_get_maximum (param, &hi);
@@ -974,7 +982,8 @@ check_number (RpParams     *self,
                    /* Translators: Output compression must be from 0 to 100. */
                    _("%s must be from %s to %s."), label, lo_text, hi_text);
       else if (has_lo)
-        set_error (error, RP_PARAMS_ERROR_RANGE, name, _("%s must be at least %s."), label, lo_text);
+        set_error (error, RP_PARAMS_ERROR_RANGE, name,
+                   _("%s must be at least %s."), label, lo_text);
       else
         set_error (error, RP_PARAMS_ERROR_RANGE, name, _("%s must be at most %s."), label, hi_text);
       return FALSE;
@@ -1010,7 +1019,8 @@ check_text (RpParams     *self,
           g_autofree char *allowed = rp_param_choices_text (name, choices);
 
           set_error (error, RP_PARAMS_ERROR_CHOICE, name,
-                     /* Translators: Background cannot be “Transparent” with GPT Image 2. Choose Automatic or Opaque. */
+                     /* Translators: Background cannot be “Transparent” with GPT Image 2.
+                      * Choose Automatic or Opaque. */
                      _("%s cannot be “%s” with %s. Choose %s."), label, choice, model, allowed);
           return FALSE;
         }
@@ -1036,7 +1046,8 @@ check_text (RpParams     *self,
       set_error (error, RP_PARAMS_ERROR_TOO_LONG, name,
                  g_dngettext (GETTEXT_PACKAGE,
                               "%s is %ld characters long; %s takes at most %u character.",
-                              "%s is %ld characters long; %s takes at most %u characters.", max_length),
+                              "%s is %ld characters long; %s takes at most %u characters.",
+                              max_length),
                  label, (long) g_utf8_strlen (text, -1), model, max_length);
       return FALSE;
     }
@@ -1052,6 +1063,7 @@ check_value (RpParams     *self,
   RpParamType type = rp_param_spec_get_param_type (param);
   const char *name = rp_param_spec_get_name (param);
   const RpCondition *condition;
+  const char *choice_value;
 
   if (!g_variant_is_of_type (value, rp_param_type_get_variant_type (type)))
     {
@@ -1066,15 +1078,18 @@ check_value (RpParams     *self,
   else if (type != RP_PARAM_BOOL && !check_text (self, param, value, error))
     return FALSE;
 
-  if (type == RP_PARAM_ENUM &&
-      (condition = find_condition (self, rp_param_spec_get_value_requires (param, g_variant_get_string (value, NULL)),
-                                   TRUE)) != NULL)
+  if (type != RP_PARAM_ENUM)
+    return TRUE;
+  choice_value = g_variant_get_string (value, NULL);
+  condition = find_condition (self, rp_param_spec_get_value_requires (param, choice_value), TRUE);
+  if (condition != NULL)
     {
       g_autofree char *clause = condition_clause (condition);
-      g_autofree char *choice = rp_param_choice_label (name, g_variant_get_string (value, NULL));
+      g_autofree char *choice = rp_param_choice_label (name, choice_value);
 
       set_error (error, RP_PARAMS_ERROR_CONFLICT, name,
-                 /* Translators: Background “Transparent” only works when Output format is PNG or WebP. */
+                 /* Translators: Background “Transparent” only works when Output format is
+                  * PNG or WebP. */
                  _("%s “%s” only works when %s."), rp_param_spec_get_label (param), choice, clause);
       return FALSE;
     }
@@ -1157,7 +1172,8 @@ validate_param (RpParams     *self,
     {
     case BLOCK_ENCODING:
       set_error (error, RP_PARAMS_ERROR_ENCODING, name,
-                 self->encoding == RP_ENCODING_JSON ? _("%s is only sent with form (multipart) requests.")
+                 self->encoding == RP_ENCODING_JSON ? _("%s is only sent with form (multipart) "
+                                                        "requests.")
                                                     : _("%s is only sent with JSON requests."),
                  label);
       return FALSE;
@@ -1166,7 +1182,8 @@ validate_param (RpParams     *self,
         g_autofree char *clause = condition_clause (condition);
 
         set_error (error, RP_PARAMS_ERROR_CONFLICT, name,
-                   /* Translators: Output compression only applies when Output format is JPEG or WebP. */
+                   /* Translators: Output compression only applies when Output format is
+                    * JPEG or WebP. */
                    _("%s only applies when %s."), label, clause);
         return FALSE;
       }
@@ -1274,7 +1291,8 @@ validate_image (RpModelSpec         *spec,
   if (limits->alpha_without_mask && !has_mask && index == 0 && !image->has_alpha)
     {
       set_error (error, RP_PARAMS_ERROR_IMAGE_NO_ALPHA, RP_PARAMS_INPUT_IMAGES,
-                 _("Without a mask, %s edits the transparent part of the image, and this image has none. Paint a mask first."),
+                 _("Without a mask, %s edits the transparent part of the image, and this image "
+                   "has none. Paint a mask first."),
                  model);
       return FALSE;
     }
@@ -1310,7 +1328,8 @@ validate_mask (RpModelSpec     *spec,
   if (!format_in (limits->formats, limits->n_formats, mask->format) || !mask->has_alpha)
     {
       RpImageFormat png = RP_IMAGE_FORMAT_PNG;
-      g_autofree char *accepted = limits->n_formats > 0 ? formats_text (limits->formats, limits->n_formats)
+      g_autofree char *accepted = limits->n_formats > 0 ? formats_text (limits->formats,
+                                                                        limits->n_formats)
                                                         : formats_text (&png, 1);
 
       set_error (error, RP_PARAMS_ERROR_MASK_FORMAT, RP_PARAMS_INPUT_MASK,
@@ -1343,7 +1362,8 @@ validate_inputs (RpModelSpec     *spec,
                  GError         **error)
 {
   const RpImageSpec *limits = rp_model_spec_get_images (spec);
-  gboolean layer = inputs->mask != NULL && rp_model_spec_get_mask (spec)->support == RP_MASK_SUPPORT_LAYER;
+  gboolean layer = inputs->mask != NULL &&
+                   rp_model_spec_get_mask (spec)->support == RP_MASK_SUPPORT_LAYER;
   guint count = inputs->n_images + (layer ? 1 : 0);
   const char *model = rp_model_spec_get_display_name (spec);
 
@@ -1361,7 +1381,8 @@ validate_inputs (RpModelSpec     *spec,
       if (layer)
         set_error (error, RP_PARAMS_ERROR_IMAGE_COUNT, RP_PARAMS_INPUT_IMAGES,
                    g_dngettext (GETTEXT_PACKAGE, "%s takes at most %u image, the mask included.",
-                                "%s takes at most %u images, the mask included.", limits->max_count),
+                                "%s takes at most %u images, the mask included.",
+                                limits->max_count),
                    model, limits->max_count);
       else
         set_error (error, RP_PARAMS_ERROR_IMAGE_COUNT, RP_PARAMS_INPUT_IMAGES,
@@ -1420,7 +1441,8 @@ rp_params_validate (RpParams        *self,
   n = g_list_model_get_n_items (rp_model_spec_get_params (self->spec));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(RpParamSpec) param = g_list_model_get_item (rp_model_spec_get_params (self->spec), i);
+      g_autoptr(RpParamSpec) param = g_list_model_get_item (rp_model_spec_get_params (self->spec),
+                                                            i);
 
       if (!validate_param (self, param, error))
         return FALSE;
@@ -1434,7 +1456,8 @@ static gboolean
 conditions_all_met (RpParams  *self,
                     GPtrArray *conditions)
 {
-  return conditions != NULL && conditions->len > 0 && find_condition (self, conditions, TRUE) == NULL;
+  return conditions != NULL && conditions->len > 0 &&
+         find_condition (self, conditions, TRUE) == NULL;
 }
 
 /**

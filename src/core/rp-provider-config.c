@@ -182,12 +182,15 @@ rp_retry_policy_parse (RpRetryPolicy  *retry,
   if (!rp_json_check_members (object, path, keys, error) ||
       !read_statuses (object, path, "statuses", &retry->statuses, &retry->n_statuses, error) ||
       !rp_json_read_int (object, path, "max_retries", 0, 10, &max_retries, error) ||
-      !rp_json_read_double (object, path, "initial_backoff_s", 0.0, 600.0, &retry->initial_backoff_s, error) ||
-      !rp_json_read_double (object, path, "max_backoff_s", 0.0, 3600.0, &retry->max_backoff_s, error) ||
+      !rp_json_read_double (object, path, "initial_backoff_s", 0.0, 600.0,
+                            &retry->initial_backoff_s, error) ||
+      !rp_json_read_double (object, path, "max_backoff_s", 0.0, 3600.0, &retry->max_backoff_s,
+                            error) ||
       !rp_json_read_double (object, path, "max_wait_s", 0.0, 3600.0, &retry->max_wait_s, error) ||
       !rp_json_read_strv (object, path, "honor_headers", &retry->honor_headers, error) ||
       !rp_json_read_strv (object, path, "never_codes", &retry->never_codes, error) ||
-      !rp_json_read_bool (object, path, "retry_connect_failures", &retry->retry_connect_failures, error) ||
+      !rp_json_read_bool (object, path, "retry_connect_failures", &retry->retry_connect_failures,
+                          error) ||
       !parse_reset_headers (retry, object, path, error))
     return FALSE;
   retry->max_retries = max_retries;
@@ -257,7 +260,8 @@ parse_error_rules (RpErrorConfig  *errors,
           rule->message_contains == NULL)
         {
           g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                       _("“%s” matches every error; give it statuses, codes, types or message_contains."),
+                       _("“%s” matches every error; give it statuses, codes, types or "
+                         "message_contains."),
                        ipath);
           return FALSE;
         }
@@ -283,7 +287,8 @@ rp_error_config_parse (RpErrorConfig  *errors,
        !rp_json_read_strv (object, path, "code_paths", &errors->code_paths, error) ||
        !rp_json_read_strv (object, path, "type_paths", &errors->type_paths, error) ||
        !rp_json_read_strv (object, path, "param_paths", &errors->param_paths, error) ||
-       !rp_json_read_strv (object, path, "request_id_headers", &errors->request_id_headers, error) ||
+       !rp_json_read_strv (object, path, "request_id_headers", &errors->request_id_headers,
+                           error) ||
        !rp_json_read_array (object, path, "classify", &classify, error)))
     return FALSE;
   if (errors->message_paths == NULL)
@@ -364,9 +369,11 @@ rule_matches (const RpErrorRule *rule,
 {
   if (rule->n_statuses > 0 && !int_in (rule->statuses, rule->n_statuses, status))
     return FALSE;
-  if (rule->codes != NULL && (code == NULL || !g_strv_contains ((const char * const *) rule->codes, code)))
+  if (rule->codes != NULL && (code == NULL || !g_strv_contains ((const char * const *) rule->codes,
+                                                                code)))
     return FALSE;
-  if (rule->types != NULL && (type == NULL || !g_strv_contains ((const char * const *) rule->types, type)))
+  if (rule->types != NULL && (type == NULL || !g_strv_contains ((const char * const *) rule->types,
+                                                                type)))
     return FALSE;
   if (rule->message_contains != NULL &&
       !message_contains_any (message, (const char * const *) rule->message_contains))

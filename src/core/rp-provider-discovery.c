@@ -112,7 +112,8 @@ rp_provider_load_discovery_cache (RpProvider  *provider,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                     _("The cached model list of %s is not a file Repaint wrote."), rp_provider_get_name (provider));
+                     _("The cached model list of %s is not a file Repaint wrote."),
+                     rp_provider_get_name (provider));
       return FALSE;
     }
   root = parse_json (data, len, &local_error);
@@ -129,7 +130,8 @@ rp_provider_load_discovery_cache (RpProvider  *provider,
       !json_object_has_member (object, "reply"))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                   _("The cached model list of %s is for another address."), rp_provider_get_name (provider));
+                   _("The cached model list of %s is for another address."),
+                   rp_provider_get_name (provider));
       return FALSE;
     }
   return rp_provider_apply_discovery (provider, json_object_get_member (object, "reply"), error);
@@ -239,7 +241,8 @@ read_cb (GObject      *object,
   if (d->body->len + g_bytes_get_size (chunk) > RP_DISCOVERY_MAX_REPLY_BYTES)
     {
       g_task_return_new_error (task, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                               _("The model list of %s is too large."), rp_provider_get_name (provider));
+                               _("The model list of %s is too large."),
+                               rp_provider_get_name (provider));
       return;
     }
   g_byte_array_append (d->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -265,7 +268,8 @@ sent_cb (GObject      *object,
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_new_error (task, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                                 /* Translators: Could not fetch the model list of Venice.ai: <reason> */
+                                 /* Translators: Could not fetch the model list of Venice.ai:
+                                  * <reason> */
                                  _("Could not fetch the model list of %s: %s"),
                                  rp_provider_get_name (provider), error->message);
       return;
@@ -346,7 +350,8 @@ rp_provider_discover_async (RpProvider          *provider,
   if (url == NULL || (auth_mode == RP_DISCOVERY_AUTH_REQUIRED && api_key == NULL))
     {
       g_task_return_new_error (task, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                               _("%s has no model list Repaint can read."), rp_provider_get_name (provider));
+                               _("%s has no model list Repaint can read."),
+                               rp_provider_get_name (provider));
       return;
     }
   if (api_key != NULL && auth_mode != RP_DISCOVERY_AUTH_NONE && auth->location == RP_AUTH_QUERY)
@@ -363,7 +368,8 @@ rp_provider_discover_async (RpProvider          *provider,
   if (d->message == NULL)
     {
       g_task_return_new_error (task, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_DISCOVERY,
-                               _("%s has no model list Repaint can read."), rp_provider_get_name (provider));
+                               _("%s has no model list Repaint can read."),
+                               rp_provider_get_name (provider));
       return;
     }
   request_headers = soup_message_get_request_headers (d->message);

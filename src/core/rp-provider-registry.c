@@ -209,7 +209,8 @@ parse_definition (const char  *data,
   if (!rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID_JSON,
-                   _("The file nests objects or lists more than %d levels deep."), RP_JSON_MAX_DEPTH);
+                   _("The file nests objects or lists more than %d levels deep."),
+                   RP_JSON_MAX_DEPTH);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, len, &local_error))
@@ -364,7 +365,8 @@ resolve_def (GHashTable *layer,
       if (!rp_json_has (root, own_keys[i]))
         {
           g_set_error (&def->error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                       _("“%s” is missing; a definition extending another under a new id must state it."),
+                       _("“%s” is missing; a definition extending another under a new id must "
+                         "state it."),
                        own_keys[i]);
           return NULL;
         }
@@ -483,7 +485,8 @@ read_user_files (const char *dir_path)
           g_ptr_array_add (defs, def);
           continue;
         }
-      def = def_new (path, g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "",
+      def = def_new (path,
+                     g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "",
                      g_mapped_file_get_length (mapped), FALSE);
       g_ptr_array_add (defs, def);
     }
@@ -589,7 +592,8 @@ rp_provider_registry_load (RpProviderRegistry *self)
   for (guint i = 0; i < user_defs->len; i++)
     {
       Def *def = user_defs->pdata[i];
-      RpProvider *provider = def->error == NULL ? build_provider (self, users, builtins, def) : NULL;
+      RpProvider *provider = def->error == NULL ? build_provider (self, users, builtins,
+                                                                  def) : NULL;
       guint pos;
 
       if (provider == NULL)
@@ -615,10 +619,12 @@ rp_provider_registry_load (RpProviderRegistry *self)
       if (rp_provider_has_discovery (provider) &&
           !rp_provider_load_discovery_cache (provider, self->cache_dir, &error) &&
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_debug ("%s: cached model list not used: %s", rp_provider_get_id (provider), error->message);
+        g_debug ("%s: cached model list not used: %s", rp_provider_get_id (provider),
+                 error->message);
     }
 
-  g_list_store_splice (self->providers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->providers)),
+  g_list_store_splice (self->providers, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->providers)),
                        providers->pdata, providers->len);
 }
 

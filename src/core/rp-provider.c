@@ -203,7 +203,8 @@ rp_provider_validate_base_url (const char  *url,
   if (g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error_literal (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                           _("The address must not contain a user name or password; keys are stored separately."));
+                           _("The address must not contain a user name or password; keys are "
+                             "stored separately."));
       return FALSE;
     }
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
@@ -221,7 +222,8 @@ rp_provider_validate_base_url (const char  *url,
         if (g_ascii_strcasecmp (host, loopback[i]) == 0)
           return TRUE;
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INSECURE_URL,
-                   _("“%s” does not use https. Only addresses on this computer (localhost, 127.0.0.1, ::1) may use plain http."),
+                   _("“%s” does not use https. Only addresses on this computer (localhost, "
+                     "127.0.0.1, ::1) may use plain http."),
                    url);
       return FALSE;
     }
@@ -245,13 +247,15 @@ rp_provider_validate_id (const char  *id,
                          GError     **error)
 {
   gsize len = id != NULL ? strlen (id) : 0;
-  gboolean ok = len > 0 && len <= MAX_ID_CHARS && (g_ascii_islower (id[0]) || g_ascii_isdigit (id[0]));
+  gboolean ok = len > 0 && len <= MAX_ID_CHARS && (g_ascii_islower (id[0]) ||
+                                                   g_ascii_isdigit (id[0]));
 
   for (gsize i = 0; ok && i < len; i++)
     ok = g_ascii_islower (id[i]) || g_ascii_isdigit (id[i]) || strchr ("._-", id[i]) != NULL;
   if (!ok)
     g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                 _("The id “%s” may only hold lower-case letters, digits, “.”, “_” and “-”, and must start with a letter or digit."),
+                 _("The id “%s” may only hold lower-case letters, digits, “.”, “_” and “-”, and "
+                   "must start with a letter or digit."),
                  id != NULL ? id : "");
   return ok;
 }
@@ -309,7 +313,8 @@ parse_headers (RpProvider  *self,
         continue;
       if (!valid_header_name (l->data) || strpbrk (value, "\r\n") != NULL)
         {
-          set_invalid (error, _("“%s” is not a header Repaint can send (the key goes through “auth”)."),
+          set_invalid (error,
+                       _("“%s” is not a header Repaint can send (the key goes through “auth”)."),
                        where);
           return FALSE;
         }
@@ -344,7 +349,8 @@ parse_identity (RpProvider  *self,
   if (schema != NULL && !g_str_equal (schema, RP_PROVIDER_SCHEMA))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID,
-                   _("“schema” is “%s”; this version of Repaint reads “%s”."), schema, RP_PROVIDER_SCHEMA);
+                   _("“schema” is “%s”; this version of Repaint reads “%s”."), schema,
+                   RP_PROVIDER_SCHEMA);
       return FALSE;
     }
   if (!rp_provider_validate_id (id, error))
@@ -464,7 +470,8 @@ parse_operations (RpProvider  *self,
         {
           g_autofree char *where = rp_json_path_join ("operations", l->data);
 
-          set_invalid (error, _("“%s”: operation names are lower-case letters, digits and “_”."), where);
+          set_invalid (error, _("“%s”: operation names are lower-case letters, digits and “_”."),
+                       where);
           return FALSE;
         }
       g_ptr_array_add (visiting, l->data);
@@ -512,11 +519,13 @@ check_model_entry (RpProvider  *self,
         {
           g_autofree char *where = rp_json_path_join (path, overlay_keys[i]);
 
-          set_invalid (error, is_list ? _("“%s” must be a list.") : _("“%s” must be an object."), where);
+          set_invalid (error, is_list ? _("“%s” must be a list.") : _("“%s” must be an object."),
+                       where);
           return FALSE;
         }
     }
-  if ((id == NULL) == (match == NULL) || (id != NULL && *id == '\0') || (match != NULL && *match == '\0'))
+  if ((id == NULL) == (match == NULL) || (id != NULL && *id == '\0') || (match != NULL &&
+                                                                         *match == '\0'))
     {
       set_invalid (error, _("“%s” needs either an “id” or a “match” pattern."), path);
       return FALSE;
@@ -615,7 +624,8 @@ check_map_expression (JsonNode    *expr,
       !rp_json_read_array (object, path, "first", &first, error) ||
       !rp_json_read_string (object, path, "if", &condition, error))
     return FALSE;
-  if ((json_object_has_member (object, "value") ? 1 : 0) + (first ? 1 : 0) + (condition ? 1 : 0) != 1)
+  if ((json_object_has_member (object,
+                               "value") ? 1 : 0) + (first ? 1 : 0) + (condition ? 1 : 0) != 1)
     {
       set_invalid (error, _("“%s” needs exactly one of “value”, “first” and “if”."), path);
       return FALSE;
@@ -726,7 +736,8 @@ collect_overlays (RpProvider *self,
   GPtrArray *overlays = g_ptr_array_new ();
   JsonObject *exact = NULL;
 
-  for (guint i = 0; self->model_entries != NULL && i < json_array_get_length (self->model_entries); i++)
+  for (guint i = 0; self->model_entries != NULL &&
+       i < json_array_get_length (self->model_entries); i++)
     {
       JsonObject *entry = json_array_get_object_element (self->model_entries, i);
 
@@ -814,7 +825,8 @@ prune_params (JsonObject *op,
                 {
                   JsonNode *glob = json_array_get_element (globs, i);
 
-                  if (JSON_NODE_HOLDS_VALUE (glob) && json_node_get_value_type (glob) == G_TYPE_STRING &&
+                  if (JSON_NODE_HOLDS_VALUE (glob) &&
+                      json_node_get_value_type (glob) == G_TYPE_STRING &&
                       rp_json_glob_match (json_node_get_string (glob), model_id))
                     drop = FALSE;
                 }
@@ -850,7 +862,8 @@ build_spec (RpProvider  *self,
   if (base == NULL || !g_strv_contains ((const char * const *) allowed, operation))
     {
       g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_NO_OPERATION,
-                   _("The model “%s” of %s has no operation “%s”."), model_id, self->name, operation);
+                   _("The model “%s” of %s has no operation “%s”."), model_id, self->name,
+                   operation);
       return NULL;
     }
   merged = rp_json_deep_copy (base);
@@ -1349,7 +1362,8 @@ rp_provider_select_operation (RpProvider  *self,
     }
   if (has_mask && !any_mask)
     g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_NO_OPERATION,
-                 _("%s cannot use a mask with “%s”. Clear the mask to edit the whole image, or pick another model."),
+                 _("%s cannot use a mask with “%s”. Clear the mask to edit the whole image, or "
+                   "pick another model."),
                  self->name, model_id);
   else
     g_set_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_NO_OPERATION,
@@ -1447,7 +1461,8 @@ evaluate (JsonNode *item,
 {
   JsonObject *object;
 
-  if (JSON_NODE_HOLDS_VALUE (expr) && json_node_get_value_type (expr) == G_TYPE_STRING && string_is_path)
+  if (JSON_NODE_HOLDS_VALUE (expr) && json_node_get_value_type (expr) == G_TYPE_STRING &&
+      string_is_path)
     {
       JsonNode *found = rp_json_lookup (item, json_node_get_string (expr));
 

@@ -225,12 +225,14 @@ rp_secrets_class_init (RpSecretsClass *klass)
     g_param_spec_uint ("connect-timeout", NULL, NULL, 1, G_MAXUINT, RP_SECRETS_CONNECT_TIMEOUT_MS,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_OPERATION_TIMEOUT] =
-    g_param_spec_uint ("operation-timeout", NULL, NULL, 1, G_MAXUINT, RP_SECRETS_OPERATION_TIMEOUT_MS,
+    g_param_spec_uint ("operation-timeout", NULL, NULL, 1, G_MAXUINT,
+                       RP_SECRETS_OPERATION_TIMEOUT_MS,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* An RpKeyringState; the Preferences window says "kept for this session only" when
    * it is UNAVAILABLE. */
   properties[PROP_KEYRING_STATE] =
-    g_param_spec_int ("keyring-state", NULL, NULL, RP_KEYRING_STATE_UNKNOWN, RP_KEYRING_STATE_UNAVAILABLE,
+    g_param_spec_int ("keyring-state", NULL, NULL, RP_KEYRING_STATE_UNKNOWN,
+                      RP_KEYRING_STATE_UNAVAILABLE,
                       RP_KEYRING_STATE_UNKNOWN,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -381,7 +383,8 @@ clean_key (const char  *key,
 
 invalid:
   g_set_error_literal (error, RP_SECRETS_ERROR, RP_SECRETS_ERROR_INVALID_KEY,
-                       _("This is not an API key: keys are one word of letters, digits and punctuation."));
+                       _("This is not an API key: keys are one word of letters, digits and "
+                         "punctuation."));
   return NULL;
 }
 
@@ -521,24 +524,30 @@ keyring_failed (GTask        *task,
         return;
       }
     case OP_STORE:
-      g_hash_table_replace (self->session_keys, g_strdup (op->provider_id), g_steal_pointer (&op->key));
+      g_hash_table_replace (self->session_keys, g_strdup (op->provider_id),
+                            g_steal_pointer (&op->key));
       if (absent)
         g_task_return_new_error (task, RP_SECRETS_ERROR, RP_SECRETS_ERROR_NO_KEYRING,
-                                 _("No keyring answered, so the key for %s is kept for this session only. Unlock or set up a keyring (for example GNOME Keyring) to keep it."),
+                                 _("No keyring answered, so the key for %s is kept for this "
+                                   "session only. Unlock or set up a keyring (for example GNOME "
+                                   "Keyring) to keep it."),
                                  op->provider_name);
       else
         g_task_return_new_error (task, RP_SECRETS_ERROR, RP_SECRETS_ERROR_FAILED,
-                                 _("The keyring did not take the key for %s, so it is kept for this session only."),
+                                 _("The keyring did not take the key for %s, so it is kept for "
+                                   "this session only."),
                                  op->provider_name);
       return;
     case OP_CLEAR:
       if (absent)
         g_task_return_new_error (task, RP_SECRETS_ERROR, RP_SECRETS_ERROR_NO_KEYRING,
-                                 _("No keyring answered; a key stored there for %s could not be removed."),
+                                 _("No keyring answered; a key stored there for %s could not be "
+                                   "removed."),
                                  op->provider_name);
       else
         g_task_return_new_error (task, RP_SECRETS_ERROR, RP_SECRETS_ERROR_FAILED,
-                                 _("The keyring did not remove the key for %s."), op->provider_name);
+                                 _("The keyring did not remove the key for %s."),
+                                 op->provider_name);
       return;
     default:
       g_assert_not_reached ();
@@ -811,7 +820,8 @@ rp_secrets_store_finish (RpSecrets       *self,
     {
       if (ok)
         *stored_in = RP_SECRET_SOURCE_KEYRING;
-      else if (local_error->domain == RP_SECRETS_ERROR && local_error->code != RP_SECRETS_ERROR_INVALID_KEY)
+      else if (local_error->domain == RP_SECRETS_ERROR &&
+               local_error->code != RP_SECRETS_ERROR_INVALID_KEY)
         *stored_in = RP_SECRET_SOURCE_SESSION;
       else
         *stored_in = RP_SECRET_SOURCE_NONE;
