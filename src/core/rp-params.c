@@ -370,7 +370,8 @@ select_for_inputs (RpParams     *self,
       /* Would the images alone fit? Then the mask is what no operation takes. */
       gboolean mask_is_the_problem =
         has_mask &&
-        rp_provider_select_operation (self->provider, self->model_id, n_images, FALSE, NULL) != NULL;
+        rp_provider_select_operation (self->provider, self->model_id, n_images, FALSE,
+                                      NULL) != NULL;
       RpParamsError code = mask_is_the_problem ? RP_PARAMS_ERROR_MASK_UNSUPPORTED
                                                : RP_PARAMS_ERROR_IMAGE_COUNT;
 
