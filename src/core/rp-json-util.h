@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Readers for provider definitions. Each takes the key path of @object ("operations.edit")
+ * so that its translated error names the exact key ("operations.edit.params.n.max"), and
+ * each treats a JSON null like an absent key. Errors are RP_PROVIDER_ERROR_INVALID. */
+
+/* json-glib parses recursively and overflows the stack on deeply nested input; nothing
+ * Repaint reads (definitions, model lists) nests anywhere near this deep. */
+#define RP_JSON_MAX_DEPTH 64
+
+gboolean    rp_json_depth_ok         (const char          *data,
+                                      gsize                len,
+                                      guint                max_depth);
+char       *rp_json_path_join        (const char          *parent,
+                                      const char          *key);
+char       *rp_json_path_index       (const char          *parent,
+                                      guint                index);
+gboolean    rp_json_check_members    (JsonObject          *object,
+                                      const char          *path,
+                                      const char * const  *allowed,
+                                      GError             **error);
+gboolean    rp_json_require          (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      GError             **error);
+gboolean    rp_json_has              (JsonObject          *object,
+                                      const char          *key);
+gboolean    rp_json_read_string      (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      const char         **out,
+                                      GError             **error);
+gboolean    rp_json_read_int         (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      gint64               min,
+                                      gint64               max,
+                                      gint64              *out,
+                                      GError             **error);
+gboolean    rp_json_read_double      (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      double               min,
+                                      double               max,
+                                      double              *out,
+                                      GError             **error);
+gboolean    rp_json_read_bool        (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      gboolean            *out,
+                                      GError             **error);
+gboolean    rp_json_read_strv        (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      char              ***out,
+                                      GError             **error);
+gboolean    rp_json_read_int_list    (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      gint64               min,
+                                      gint64               max,
+                                      GArray             **out,
+                                      GError             **error);
+gboolean    rp_json_read_object      (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      JsonObject         **out,
+                                      GError             **error);
+gboolean    rp_json_read_array       (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      JsonArray          **out,
+                                      GError             **error);
+gboolean    rp_json_read_choice      (JsonObject          *object,
+                                      const char          *path,
+                                      const char          *key,
+                                      const char * const  *choices,
+                                      int                 *out,
+                                      GError             **error);
+
+JsonNode   *rp_json_merge            (JsonNode            *base,
+                                      JsonNode            *overlay,
+                                      const char * const  *keyed_arrays);
+JsonNode   *rp_json_deep_copy        (JsonNode            *node);
+JsonNode   *rp_json_lookup           (JsonNode            *root,
+                                      const char          *dotted_path);
+gboolean    rp_json_glob_match       (const char          *pattern,
+                                      const char          *text);
+
+G_END_DECLS
