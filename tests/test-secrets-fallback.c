@@ -2,6 +2,8 @@
 /* API keys when no Secret Service answers: none on the bus, one that never replies, no bus. */
 #include "config.h"
 
+#include <libsecret/secret.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -56,6 +58,10 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->openai);
   g_clear_object (&f->venice);
   g_clear_object (&f->registry);
+  /* libsecret keeps one shared connection to the Secret Service; let it go with the bus. */
+  secret_service_disconnect ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_test_dbus_down (f->bus);
   g_clear_object (&f->bus);
   rp_test_tmpdir_remove (f->dir);

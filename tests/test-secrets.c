@@ -74,11 +74,20 @@ fixture_set_up (Fixture       *f,
       g_test_skip ("gnome-keyring-daemon is not installed");
       return;
     }
-  f->dir = rp_test_tmpdir ();
-  g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
-  f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (f->bus);
-  start_keyring (f);
+  /* libsecret 0.20 keeps a reference to the session connection for the life of the
+   * process, which a private test bus cannot outlive. So the parent owns the bus, the daemon
+   * and the folder, and each test runs in a child process that inherits them. */
+  if (g_test_subprocess ())
+    f->dir = g_strdup (g_getenv ("RP_TEST_SECRETS_DIR"));
+  else
+    {
+      f->dir = rp_test_tmpdir ();
+      g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
+      f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (f->bus);
+      start_keyring (f);
+      g_setenv ("RP_TEST_SECRETS_DIR", f->dir, TRUE);
+    }
 
   nowhere = g_build_filename (f->dir, "none", NULL);
   f->registry = rp_provider_registry_new (nowhere, nowhere);
@@ -98,6 +107,12 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->openai);
   g_clear_object (&f->venice);
   g_clear_object (&f->registry);
+  if (g_test_subprocess ())
+    {
+      /* The parent's bus, daemon and folder: the parent cleans them up. */
+      g_clear_pointer (&f->dir, g_free);
+      return;
+    }
   /* Only the daemon this test started, by its own handle. */
   g_subprocess_force_exit (f->keyring);
   g_subprocess_wait (f->keyring, NULL, NULL);
@@ -188,6 +203,12 @@ test_round_trip (Fixture       *f,
 
   if (f->dir == NULL)
     return;
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   secrets = rp_secrets_new ();
   g_assert_cmpint (rp_secrets_get_keyring_state (secrets), ==, RP_KEYRING_STATE_UNKNOWN);
 
@@ -261,6 +282,12 @@ test_cancel (Fixture       *f,
 
   if (f->dir == NULL)
     return;
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   secrets = rp_secrets_new ();
   g_cancellable_cancel (cancellable);
   rp_secrets_lookup_async (secrets, f->openai, cancellable, rp_test_store_result, &result);

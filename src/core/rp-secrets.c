@@ -22,7 +22,6 @@ struct _RpSecrets
 {
   GObject         parent_instance;
 
-  SecretService  *service;           /* connected once, dropped when it stops answering */
   GHashTable     *session_keys;      /* provider id → key, when no keyring took it */
   guint           connect_timeout_ms;
   guint           operation_timeout_ms;
@@ -146,15 +145,6 @@ op_arm (GTask *task,
   return op->step;
 }
 
-static void
-rp_secrets_dispose (GObject *object)
-{
-  RpSecrets *self = RP_SECRETS (object);
-
-  g_clear_object (&self->service);
-
-  G_OBJECT_CLASS (rp_secrets_parent_class)->dispose (object);
-}
 
 static void
 rp_secrets_finalize (GObject *object)
@@ -216,7 +206,6 @@ rp_secrets_class_init (RpSecretsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = rp_secrets_dispose;
   object_class->finalize = rp_secrets_finalize;
   object_class->get_property = rp_secrets_get_property;
   object_class->set_property = rp_secrets_set_property;
@@ -410,42 +399,6 @@ is_no_keyring (Op           *op,
 static void run_keyring_step (GTask *task);
 static void keyring_failed   (GTask *task, const GError *error);
 
-static void
-service_opened_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  RpSecrets *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  SecretService *service = secret_service_open_finish (result, &error);
-
-  if (service == NULL)
-    {
-      keyring_failed (task, error);
-      return;
-    }
-  g_clear_object (&self->service);
-  self->service = service;
-  run_keyring_step (task);
-}
-
-static void
-with_service (GTask *task)
-{
-  RpSecrets *self = g_task_get_source_object (task);
-  GCancellable *step;
-
-  if (self->service != NULL)
-    {
-      run_keyring_step (task);
-      return;
-    }
-  step = op_arm (task, self->connect_timeout_ms);
-  secret_service_open (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION, step,
-                       service_opened_cb, g_object_ref (task));
-}
-
 static char *
 env_key (Op *op)
 {
@@ -509,10 +462,7 @@ keyring_failed (GTask        *task,
   g_debug ("%s: keyring %s: %s", op->provider_id, op->timed_out ? "timed out" : "failed",
            error->message);
   if (absent)
-    {
-      g_clear_object (&self->service);
-      set_keyring_state (self, RP_KEYRING_STATE_UNAVAILABLE);
-    }
+    set_keyring_state (self, RP_KEYRING_STATE_UNAVAILABLE);
 
   switch (op->kind)
     {
@@ -563,7 +513,7 @@ lookup_done_cb (GObject      *object,
   RpSecrets *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  SecretValue *value = secret_service_lookup_finish (SECRET_SERVICE (object), result, &error);
+  char *password = secret_password_lookup_finish (result, &error);
   char *key = NULL;
 
   if (error != NULL)
@@ -573,12 +523,10 @@ lookup_done_cb (GObject      *object,
     }
   op_disarm (op);
   set_keyring_state (self, RP_KEYRING_STATE_AVAILABLE);
-  if (value != NULL)
+  if (password != NULL)
     {
-      const char *text = secret_value_get_text (value);
-
-      key = text != NULL ? clean_key (text, NULL) : NULL;
-      secret_value_unref (value);
+      key = clean_key (password, NULL);
+      secret_password_free (password);
     }
   if (key != NULL)
     return_key (task, key, RP_SECRET_SOURCE_KEYRING);
@@ -599,7 +547,7 @@ store_done_cb (GObject      *object,
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (object), result, &error))
+  if (!secret_password_store_finish (result, &error))
     {
       if (error == NULL)
         g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT, "dismissed");
@@ -624,7 +572,7 @@ clear_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* FALSE without an error means there was nothing to remove. */
-  if (!secret_service_clear_finish (SECRET_SERVICE (object), result, &error) && error != NULL)
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
       keyring_failed (task, error);
       return;
@@ -639,29 +587,28 @@ run_keyring_step (GTask *task)
 {
   RpSecrets *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  GCancellable *step = op_arm (task, self->operation_timeout_ms);
+  /* Connecting to the keyring happens inside each call, so the limit covers both. */
+  GCancellable *step = op_arm (task, self->connect_timeout_ms + self->operation_timeout_ms);
   g_autoptr(GHashTable) attributes = secret_attributes_build (&api_key_schema,
                                                               "provider", op->provider_id, NULL);
 
+  /* The secret_password calls pick the backend: the Secret Service on the host, the
+   * sandbox's own store unlocked through the Secret portal inside Flatpak. */
   switch (op->kind)
     {
     case OP_LOOKUP:
-      secret_service_lookup (self->service, &api_key_schema, attributes, step,
-                             lookup_done_cb, g_object_ref (task));
+      secret_password_lookupv (&api_key_schema, attributes, step, lookup_done_cb, g_object_ref (task));
       break;
     case OP_STORE:
       {
         g_autofree char *label = g_strdup_printf (_("Repaint API key for %s"), op->provider_name);
-        SecretValue *value = secret_value_new (op->key, -1, "text/plain");
 
-        secret_service_store (self->service, &api_key_schema, attributes, SECRET_COLLECTION_DEFAULT,
-                              label, value, step, store_done_cb, g_object_ref (task));
-        secret_value_unref (value);
+        secret_password_storev (&api_key_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
+                                op->key, step, store_done_cb, g_object_ref (task));
       }
       break;
     case OP_CLEAR:
-      secret_service_clear (self->service, &api_key_schema, attributes, step,
-                            clear_done_cb, g_object_ref (task));
+      secret_password_clearv (&api_key_schema, attributes, step, clear_done_cb, g_object_ref (task));
       break;
     default:
       g_assert_not_reached ();
@@ -723,7 +670,7 @@ rp_secrets_lookup_async (RpSecrets           *self,
       return_key (task, g_strdup (session_key), RP_SECRET_SOURCE_SESSION);
       return;
     }
-  with_service (task);
+  run_keyring_step (task);
 }
 
 /**
@@ -792,7 +739,7 @@ rp_secrets_store_async (RpSecrets           *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  with_service (task);
+  run_keyring_step (task);
 }
 
 /**
@@ -856,7 +803,7 @@ rp_secrets_clear_async (RpSecrets           *self,
   task = op_task_new (self, OP_CLEAR, provider, cancellable, callback, user_data,
                       rp_secrets_clear_async);
   g_hash_table_remove (self->session_keys, rp_provider_get_id (provider));
-  with_service (task);
+  run_keyring_step (task);
 }
 
 /**
