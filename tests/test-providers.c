@@ -182,6 +182,36 @@ test_models_resolve (Fixture       *f,
   g_assert_cmpuint (resolved, >, 30);
 }
 
+/* The Test Connection request: a GET the definition names, inherited by relays. */
+static void
+test_check (Fixture       *f,
+            gconstpointer  data)
+{
+  gboolean verifies = FALSE;
+  RpProviderProblem *problem;
+
+  write_user_file (f, "relay.json",
+                   "{\"id\": \"myrelay\", \"name\": \"My Relay\", \"extends\": \"openai\",\n"
+                   " \"base_url\": \"https://relay.example.com/v1\", \"api_key_env\": \"MY_RELAY_API_KEY\"}");
+  write_user_file (f, "bad-check.json",
+                   "{\"id\": \"badcheck\", \"name\": \"Bad\", \"extends\": \"openai\",\n"
+                   " \"base_url\": \"https://bad.example.com/v1\", \"api_key_env\": \"BAD_API_KEY\",\n"
+                   " \"check\": {\"path\": \"https://elsewhere.example.com/models\"}}");
+  rp_provider_registry_load (f->registry);
+
+  g_assert_cmpstr (rp_provider_get_check_path (rp_provider_registry_lookup (f->registry, "openai"), &verifies), ==, "/models");
+  g_assert_true (verifies);
+  g_assert_cmpstr (rp_provider_get_check_path (rp_provider_registry_lookup (f->registry, "venice"), &verifies), ==, "/models");
+  g_assert_false (verifies);   /* Venice answers without a key */
+  g_assert_cmpstr (rp_provider_get_check_path (rp_provider_registry_lookup (f->registry, "myrelay"), &verifies), ==, "/models");
+  g_assert_true (verifies);
+  g_assert_cmpstr (rp_provider_get_check_path (rp_provider_registry_lookup (f->registry, "crazyrouter"), NULL), ==, "/models");
+  g_assert_null (rp_provider_registry_lookup (f->registry, "badcheck"));
+  problem = find_problem (f, "bad-check.json");
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (rp_provider_problem_get_message (problem), "check.path"));
+}
+
 static void
 test_paths (Fixture       *f,
             gconstpointer  data)
@@ -693,6 +723,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/repaint/providers/check", test_check);
   ADD ("/repaint/providers/builtins-load", test_builtins_load);
   ADD ("/repaint/providers/models-resolve", test_models_resolve);
   ADD ("/repaint/providers/paths", test_paths);

@@ -38,6 +38,9 @@ struct _RpProvider
   char          *default_model;
   GListStore    *models;           /* RpModelInfo */
 
+  char          *check_path;       /* a cheap authenticated GET, for "Test Connection" */
+  gboolean       check_verifies_key;
+
   JsonObject    *discovery;        /* borrowed from definition; NULL without discovery */
   GHashTable    *discovered;       /* model id → JsonNode overlay */
   GPtrArray     *discovered_order; /* model ids as the provider listed them */
@@ -72,6 +75,7 @@ rp_provider_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->api_key_env, g_free);
   g_clear_pointer (&self->website, g_free);
+  g_clear_pointer (&self->check_path, g_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->definition, json_node_unref);
   rp_auth_spec_clear (&self->auth);
@@ -386,6 +390,39 @@ parse_identity (RpProvider  *self,
     self->base_url[strlen (self->base_url) - 1] = '\0';
   self->api_key_env = g_strdup (env);
   self->website = g_strdup (website);
+  return TRUE;
+}
+
+/* "check": { "method": "GET", "path": "/models", "verifies_key": true } */
+static gboolean
+parse_check (RpProvider  *self,
+             JsonObject  *root,
+             GError     **error)
+{
+  static const char * const keys[] = { "method", "path", "verifies_key", "note", NULL };
+  static const char * const methods[] = { "GET", NULL };
+  JsonObject *check = NULL;
+  const char *path = NULL;
+  int method = 0;
+  gboolean verifies_key = TRUE;
+
+  if (!rp_json_read_object (root, NULL, "check", &check, error))
+    return FALSE;
+  if (check == NULL)
+    return TRUE;
+  if (!rp_json_check_members (check, "check", keys, error) ||
+      !rp_json_read_choice (check, "check", "method", methods, &method, error) ||
+      !rp_json_require (check, "check", "path", error) ||
+      !rp_json_read_string (check, "check", "path", &path, error) ||
+      !rp_json_read_bool (check, "check", "verifies_key", &verifies_key, error))
+    return FALSE;
+  if (path[0] != '/' || strstr (path, "://") != NULL)
+    {
+      set_invalid (error, _("“%s” must be a path starting with /."), "check.path");
+      return FALSE;
+    }
+  self->check_path = g_strdup (path);
+  self->check_verifies_key = verifies_key;
   return TRUE;
 }
 
@@ -955,7 +992,7 @@ rp_provider_new_from_json (JsonObject  *definition,
 {
   static const char * const keys[] = {
     "schema", "id", "name", "base_url", "api_key_env", "website", "auth", "headers", "http",
-    "retry", "errors", "discovery", "default_model", "operations", "models", "note", NULL
+    "retry", "errors", "discovery", "default_model", "operations", "models", "check", "note", NULL
   };
   g_autoptr(RpProvider) self = NULL;
   JsonObject *root;
@@ -973,6 +1010,7 @@ rp_provider_new_from_json (JsonObject  *definition,
       !parse_transport (self, root, error) ||
       !parse_operations (self, root, error) ||
       !parse_discovery (self, root, error) ||
+      !parse_check (self, root, error) ||
       !parse_models (self, root, error))
     return NULL;
 
@@ -1666,4 +1704,21 @@ rp_provider_apply_discovery (RpProvider  *self,
   rebuild_models (self);
   g_debug ("%s: %u models from discovery", self->id, self->discovered_order->len);
   return TRUE;
+}
+
+/**
+ * rp_provider_get_check_path:
+ * @verifies_key: (out) (optional): whether the endpoint refuses a wrong key
+ *
+ * Returns: (nullable): the path of a cheap GET that tells whether the provider answers (and,
+ *   if @verifies_key, accepts the key), or %NULL if the definition names none
+ */
+const char *
+rp_provider_get_check_path (RpProvider *self,
+                            gboolean   *verifies_key)
+{
+  g_return_val_if_fail (RP_IS_PROVIDER (self), NULL);
+  if (verifies_key != NULL)
+    *verifies_key = self->check_verifies_key;
+  return self->check_path;
 }

@@ -60,6 +60,8 @@ const char          *rp_provider_get_name             (RpProvider     *self);
 const char          *rp_provider_get_base_url         (RpProvider     *self);
 const char          *rp_provider_get_api_key_env      (RpProvider     *self);
 const char          *rp_provider_get_website          (RpProvider     *self);
+const char          *rp_provider_get_check_path       (RpProvider     *self,
+                                                       gboolean       *verifies_key);
 const char          *rp_provider_get_source           (RpProvider     *self);
 gboolean             rp_provider_get_builtin          (RpProvider     *self);
 JsonObject          *rp_provider_get_definition       (RpProvider     *self);
