@@ -20,6 +20,7 @@
 #include "rp-params.h"
 #include "rp-placement.h"
 #include "rp-png.h"
+#include "rp-provider-check.h"
 #include "rp-provider-config.h"
 #include "rp-provider-discovery.h"
 #include "rp-provider-problem.h"
