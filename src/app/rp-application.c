@@ -6,13 +6,18 @@
 #include <glib/gi18n.h>
 
 #include "rp-application.h"
+#include "rp-preferences.h"
 #include "rp-window.h"
 
 struct _RpApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication      parent_instance;
 
-  RpHistory      *history;
+  RpHistory          *history;
+  RpProviderRegistry *registry;
+  RpSecrets          *secrets;
+  GSettings          *settings;
+  GCancellable       *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
@@ -93,6 +98,48 @@ about_action (GSimpleAction *action,
 }
 
 static void
+on_preferences_closed (GtkWindow     *preferences,
+                       RpApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* A key may have been added or removed: the sidebars say so. */
+  for (; windows != NULL; windows = windows->next)
+    if (RP_IS_WINDOW (windows->data))
+      rp_sidebar_refresh_key (rp_window_get_sidebar (RP_WINDOW (windows->data)));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  RpApplication *self = RP_APPLICATION (user_data);
+  RpPreferences *preferences;
+
+  if (self->settings == NULL)
+    return;
+  preferences = rp_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                    self->registry, self->secrets, self->settings);
+  g_signal_connect_object (preferences, "destroy", G_CALLBACK (on_preferences_closed), self, 0);
+  gtk_window_present (GTK_WINDOW (preferences));
+  if (parameter != NULL && *g_variant_get_string (parameter, NULL) != '\0')
+    rp_preferences_show_provider (preferences, g_variant_get_string (parameter, NULL));
+}
+
+/**
+ * rp_application_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the application's settings (NULL without the schema)
+ */
+GSettings *
+rp_application_get_settings (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -113,6 +160,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, "s", NULL, NULL, { 0 } },
 };
 
 static void
@@ -127,11 +175,24 @@ on_history_loaded (GObject      *source,
 }
 
 static void
+on_discovered (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rp_provider_registry_discover_finish (RP_PROVIDER_REGISTRY (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Model lists could not be refreshed: %s", error->message);
+}
+
+static void
 rp_application_startup (GApplication *application)
 {
   RpApplication *self = RP_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (application);
 
@@ -139,10 +200,25 @@ rp_application_startup (GApplication *application)
   self->history = rp_history_new (NULL);
   rp_history_load_async (self->history, NULL, on_history_loaded, NULL);
 
+  /* Definitions are a few small files; model lists from the network come later. */
+  self->cancellable = g_cancellable_new ();
+  self->registry = rp_provider_registry_new (NULL, NULL);
+  rp_provider_registry_load (self->registry);
+  rp_provider_registry_discover_async (self->registry, self->cancellable, on_discovered, NULL);
+  self->secrets = rp_secrets_new ();
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
+
+    if (schema != NULL)
+      self->settings = g_settings_new (BASE_ID);
+  }
+
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences('')", preferences_accels);
 }
 
 static void
@@ -152,13 +228,20 @@ rp_application_shutdown (GApplication *application)
 
   if (self->history != NULL)
     rp_history_purge_trash (self->history);
+  g_cancellable_cancel (self->cancellable);
   G_APPLICATION_CLASS (rp_application_parent_class)->shutdown (application);
 }
 
 static void
 rp_application_finalize (GObject *object)
 {
-  g_clear_object (&RP_APPLICATION (object)->history);
+  RpApplication *self = RP_APPLICATION (object);
+
+  g_clear_object (&self->history);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (rp_application_parent_class)->finalize (object);
 }
 
@@ -206,4 +289,28 @@ rp_application_get_history (RpApplication *self)
 {
   g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
   return self->history;
+}
+
+/**
+ * rp_application_get_registry:
+ *
+ * Returns: (transfer none): the provider definitions, loaded at startup
+ */
+RpProviderRegistry *
+rp_application_get_registry (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+  return self->registry;
+}
+
+/**
+ * rp_application_get_secrets:
+ *
+ * Returns: (transfer none): where API keys are kept
+ */
+RpSecrets *
+rp_application_get_secrets (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+  return self->secrets;
 }

@@ -10,7 +10,10 @@ G_BEGIN_DECLS
 #define RP_TYPE_APPLICATION (rp_application_get_type ())
 G_DECLARE_FINAL_TYPE (RpApplication, rp_application, RP, APPLICATION, AdwApplication)
 
-RpApplication *rp_application_new         (GApplicationFlags  flags);
-RpHistory     *rp_application_get_history (RpApplication     *self);
+RpApplication      *rp_application_new          (GApplicationFlags flags);
+RpHistory          *rp_application_get_history  (RpApplication *self);
+RpProviderRegistry *rp_application_get_registry (RpApplication *self);
+RpSecrets          *rp_application_get_secrets  (RpApplication *self);
+GSettings          *rp_application_get_settings (RpApplication *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "rp-entry-window.h"
 #include "rp-file-chooser.h"
 #include "rp-gallery.h"
+#include "rp-sidebar.h"
 #include "rp-window.h"
 
 static const char *image_mime_types[] = {
@@ -27,6 +28,8 @@ struct _RpWindow
   AdwViewStack         *view_stack;
   GtkStack             *stack;
   RpGallery            *gallery;
+  AdwFlap              *flap;
+  RpSidebar            *sidebar;
   GtkScrolledWindow    *scroller;
   RpCanvas             *canvas;
   GtkAdjustment        *size_adjustment;
@@ -1328,7 +1331,35 @@ on_application_changed (RpWindow   *self,
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
   if (RP_IS_APPLICATION (app))
-    rp_gallery_set_history (self->gallery, rp_application_get_history (RP_APPLICATION (app)));
+    {
+      RpApplication *rp_app = RP_APPLICATION (app);
+
+      rp_gallery_set_history (self->gallery, rp_application_get_history (rp_app));
+      rp_sidebar_setup (self->sidebar, rp_application_get_registry (rp_app),
+                        rp_application_get_secrets (rp_app), self->settings);
+    }
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+/**
+ * rp_window_get_sidebar:
+ *
+ * Returns: (transfer none): the options sidebar
+ */
+RpSidebar *
+rp_window_get_sidebar (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->sidebar;
 }
 
 static void
@@ -1351,12 +1382,15 @@ rp_window_class_init (RpWindowClass *klass)
 
   g_type_ensure (RP_TYPE_CANVAS);
   g_type_ensure (RP_TYPE_GALLERY);
+  g_type_ensure (RP_TYPE_SIDEBAR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, gallery);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, size_adjustment);
@@ -1384,6 +1418,8 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear-history", NULL, clear_history_action);
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);

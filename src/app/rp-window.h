@@ -5,6 +5,7 @@
 
 #include "rp-canvas.h"
 #include "rp-gallery.h"
+#include "rp-sidebar.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ RpCanvas   *rp_window_get_canvas          (RpWindow            *self);
 void        rp_window_add_toast           (RpWindow            *self,
                                            const char          *title);
 RpGallery  *rp_window_get_gallery         (RpWindow            *self);
+RpSidebar  *rp_window_get_sidebar         (RpWindow            *self);
 GtkWindow  *rp_window_show_entry          (RpWindow            *self,
                                            RpHistoryEntry      *entry);
 

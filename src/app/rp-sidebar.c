@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rp-sidebar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rp-param-row.h"
+#include "rp-sidebar.h"
+
+struct _RpSidebar
+{
+  GtkWidget           parent_instance;
+
+  /* Template widgets */
+  GtkWidget          *scroller;
+  AdwComboRow        *provider_row;
+  AdwComboRow        *model_row;
+  AdwActionRow       *key_row;
+  GtkWidget          *key_button;
+  AdwPreferencesGroup *params_group;
+  GtkWidget          *reset_button;
+
+  /* Owned */
+  RpProviderRegistry *registry;
+  RpSecrets          *secrets;
+  GSettings          *settings;
+  RpProvider         *provider;
+  RpParams           *params;
+  GPtrArray          *rows;         /* RpParamRow */
+  GPtrArray          *row_widgets;  /* widgets added to params_group */
+  GCancellable       *key_cancellable;
+
+  /* State */
+  gboolean            rebuilding;
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (RpSidebar, rp_sidebar, GTK_TYPE_WIDGET)
+
+/* "provider/model", the key for saved parameter values. */
+static char *
+params_key (RpParams *params)
+{
+  return g_strdup_printf ("%s/%s", rp_provider_get_id (rp_params_get_provider (params)),
+                          rp_params_get_model_id (params));
+}
+
+static char *
+dict_lookup (GSettings  *settings,
+             const char *key,
+             const char *name)
+{
+  g_autoptr(GVariant) dict = NULL;
+  char *value = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  dict = g_settings_get_value (settings, key);
+  g_variant_lookup (dict, name, "s", &value);
+  return value;
+}
+
+static void
+dict_set (GSettings  *settings,
+          const char *key,
+          const char *name,
+          const char *value)
+{
+  g_autoptr(GVariant) dict = NULL;
+  g_auto(GVariantDict) builder = G_VARIANT_DICT_INIT (NULL);
+  GVariantIter iter;
+  const char *k, *v;
+
+  if (settings == NULL)
+    return;
+  dict = g_settings_get_value (settings, key);
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{&s&s}", &k, &v))
+    if (!g_str_equal (k, name))
+      g_variant_dict_insert (&builder, k, "s", v);
+  if (value != NULL)
+    g_variant_dict_insert (&builder, name, "s", value);
+  /* a{ss}, not the a{sv} a GVariantDict ends as. */
+  {
+    g_autoptr(GVariant) end = g_variant_ref_sink (g_variant_dict_end (&builder));
+    GVariantBuilder strings;
+    GVariant *child;
+
+    g_variant_builder_init (&strings, G_VARIANT_TYPE ("a{ss}"));
+    g_variant_iter_init (&iter, end);
+    while (g_variant_iter_next (&iter, "{&sv}", &k, &child))
+      {
+        g_variant_builder_add (&strings, "{ss}", k, g_variant_get_string (child, NULL));
+        g_variant_unref (child);
+      }
+    g_settings_set_value (settings, key, g_variant_builder_end (&strings));
+  }
+}
+
+static void
+save_params (RpSidebar *self)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+
+  if (self->params == NULL || self->settings == NULL)
+    return;
+  key = params_key (self->params);
+  node = rp_params_to_json (self->params);
+  json = json_to_string (node, FALSE);
+  dict_set (self->settings, "params", key, json);
+}
+
+static void
+refresh_rows (RpSidebar *self)
+{
+  guint i;
+
+  for (i = 0; i < self->rows->len; i++)
+    rp_param_row_refresh (g_ptr_array_index (self->rows, i));
+}
+
+static void
+on_row_changed (RpSidebar  *self,
+                RpParamRow *row)
+{
+  /* Values that stopped applying (partial images after streaming was turned off…) go. */
+  rp_params_prune (self->params);
+  refresh_rows (self);
+  save_params (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+clear_rows (RpSidebar *self)
+{
+  guint i;
+
+  for (i = 0; i < self->row_widgets->len; i++)
+    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->row_widgets, i));
+  g_ptr_array_set_size (self->row_widgets, 0);
+  for (i = 0; i < self->rows->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->rows, i), self);
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+add_widget (RpSidebar *self,
+            GtkWidget *parent,
+            GtkWidget *widget)
+{
+  if (parent != NULL)
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (parent), widget);
+  else
+    {
+      adw_preferences_group_add (self->params_group, widget);
+      g_ptr_array_add (self->row_widgets, widget);
+    }
+}
+
+/* One row per parameter the model takes, in the definition's order; the prompt has its own
+ * box and the model its own chooser. */
+static void
+build_rows (RpSidebar *self)
+{
+  GListModel *specs = rp_model_spec_get_params (rp_params_get_spec (self->params));
+  GtkWidget *more = NULL;
+  guint pass, i;
+
+  clear_rows (self);
+  for (pass = 0; pass < 2; pass++)
+    for (i = 0; i < g_list_model_get_n_items (specs); i++)
+      {
+        g_autoptr(RpParamSpec) spec = g_list_model_get_item (specs, i);
+        const char *name = rp_param_spec_get_name (spec);
+        RpParamRow *row;
+
+        if (rp_param_spec_get_implicit (spec) || g_str_equal (name, "prompt") ||
+            rp_param_spec_get_advanced (spec) != (pass == 1))
+          continue;
+        if (pass == 1 && more == NULL)
+          {
+            more = adw_expander_row_new ();
+            adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), _("More Options"));
+            add_widget (self, NULL, more);
+          }
+        row = rp_param_row_new (self->params, spec);
+        g_signal_connect_swapped (row, "changed", G_CALLBACK (on_row_changed), self);
+        add_widget (self, more, rp_param_row_get_widget (row));
+        if (rp_param_row_get_extra (row) != NULL)
+          add_widget (self, more, rp_param_row_get_extra (row));
+        g_ptr_array_add (self->rows, row);
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group), self->rows->len > 0);
+}
+
+static void
+on_key_looked_up (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RpSidebar *self;
+  g_autoptr(GError) error = NULL;
+  RpSecretSource where = RP_SECRET_SOURCE_NONE;
+  char *key = rp_secrets_lookup_finish (RP_SECRETS (source), result, &where, &error);
+
+  rp_secrets_key_free (key);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = RP_SIDEBAR (user_data);
+  if (where == RP_SECRET_SOURCE_NONE)
+    {
+      adw_action_row_set_subtitle (self->key_row, _("Not set"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->key_row), "warning");
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->key_row, rp_secret_source_get_label (where));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "warning");
+    }
+  gtk_button_set_label (GTK_BUTTON (self->key_button),
+                        where == RP_SECRET_SOURCE_NONE ? _("_Set Up…") : _("_Change…"));
+}
+
+void
+rp_sidebar_refresh_key (RpSidebar *self)
+{
+  g_return_if_fail (RP_IS_SIDEBAR (self));
+
+  g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  if (self->provider == NULL || self->secrets == NULL)
+    return;
+  self->key_cancellable = g_cancellable_new ();
+  adw_action_row_set_subtitle (self->key_row, _("Looking…"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->key_button), "s", rp_provider_get_id (self->provider));
+  rp_secrets_lookup_async (self->secrets, self->provider, self->key_cancellable, on_key_looked_up, self);
+}
+
+static void
+set_params (RpSidebar *self,
+            RpParams  *params)
+{
+  g_autofree char *key = params_key (params);
+  g_autofree char *saved = dict_lookup (self->settings, "params", key);
+
+  g_set_object (&self->params, params);
+  if (saved != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      /* Values that no longer fit the definition are dropped by load_json. */
+      if (json_parser_load_from_data (parser, saved, -1, NULL))
+        rp_params_load_json (params, json_parser_get_root (parser));
+    }
+  build_rows (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+fill_models (RpSidebar  *self,
+             const char *model_id)
+{
+  GListModel *models = rp_provider_get_models (self->provider);
+  GtkStringList *names = gtk_string_list_new (NULL);
+  guint i, selected = 0;
+
+  for (i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr(RpModelInfo) info = g_list_model_get_item (models, i);
+
+      gtk_string_list_append (names, rp_model_info_get_name (info));
+      if (g_strcmp0 (rp_model_info_get_id (info), model_id) == 0)
+        selected = i;
+    }
+  self->rebuilding = TRUE;
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->model_row, selected);
+  self->rebuilding = FALSE;
+  g_object_unref (names);
+}
+
+static gboolean
+choose (RpSidebar   *self,
+        RpProvider  *provider,
+        const char  *model_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpParams) params = NULL;
+  g_autofree char *remembered = NULL;
+
+  if (model_id == NULL)
+    remembered = dict_lookup (self->settings, "models", rp_provider_get_id (provider));
+  if (model_id == NULL && remembered != NULL && rp_provider_lookup_model (provider, remembered) != NULL)
+    model_id = remembered;
+  if (model_id == NULL || rp_provider_lookup_model (provider, model_id) == NULL)
+    model_id = rp_provider_get_default_model (provider);
+
+  params = rp_params_new (provider, model_id, &error);
+  if (params == NULL)
+    {
+      g_warning ("%s / %s: %s", rp_provider_get_id (provider), model_id, error->message);
+      return FALSE;
+    }
+  g_set_object (&self->provider, provider);
+  fill_models (self, model_id);
+  if (self->settings != NULL)
+    {
+      g_settings_set_string (self->settings, "provider", rp_provider_get_id (provider));
+      dict_set (self->settings, "models", rp_provider_get_id (provider), model_id);
+    }
+  set_params (self, params);
+  rp_sidebar_refresh_key (self);
+  return TRUE;
+}
+
+static void
+on_provider_selected (RpSidebar *self)
+{
+  GListModel *providers;
+  g_autoptr(RpProvider) provider = NULL;
+  guint selected;
+
+  if (self->rebuilding || self->registry == NULL)
+    return;
+  providers = rp_provider_registry_get_providers (self->registry);
+  selected = adw_combo_row_get_selected (self->provider_row);
+  provider = g_list_model_get_item (providers, selected);
+  if (provider != NULL && provider != self->provider)
+    choose (self, provider, NULL);
+}
+
+static void
+on_model_selected (RpSidebar *self)
+{
+  GListModel *models;
+  g_autoptr(RpModelInfo) info = NULL;
+
+  if (self->rebuilding || self->provider == NULL)
+    return;
+  models = rp_provider_get_models (self->provider);
+  info = g_list_model_get_item (models, adw_combo_row_get_selected (self->model_row));
+  if (info != NULL && g_strcmp0 (rp_model_info_get_id (info), rp_params_get_model_id (self->params)) != 0)
+    choose (self, self->provider, rp_model_info_get_id (info));
+}
+
+static void
+fill_providers (RpSidebar *self)
+{
+  GListModel *providers = rp_provider_registry_get_providers (self->registry);
+  GtkStringList *names = gtk_string_list_new (NULL);
+  guint i, selected = GTK_INVALID_LIST_POSITION;
+
+  for (i = 0; i < g_list_model_get_n_items (providers); i++)
+    {
+      g_autoptr(RpProvider) provider = g_list_model_get_item (providers, i);
+
+      gtk_string_list_append (names, rp_provider_get_name (provider));
+      if (provider == self->provider)
+        selected = i;
+    }
+  self->rebuilding = TRUE;
+  adw_combo_row_set_model (self->provider_row, G_LIST_MODEL (names));
+  if (selected != GTK_INVALID_LIST_POSITION)
+    adw_combo_row_set_selected (self->provider_row, selected);
+  self->rebuilding = FALSE;
+  g_object_unref (names);
+}
+
+/**
+ * rp_sidebar_select:
+ * @model_id: (nullable): a model; %NULL for the one last used with the provider
+ *
+ * Returns: whether the provider exists and the model could be set up
+ */
+gboolean
+rp_sidebar_select (RpSidebar  *self,
+                   const char *provider_id,
+                   const char *model_id)
+{
+  RpProvider *provider;
+
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), FALSE);
+
+  provider = self->registry ? rp_provider_registry_lookup (self->registry, provider_id) : NULL;
+  if (provider == NULL || !choose (self, provider, model_id))
+    return FALSE;
+  fill_providers (self);
+  return TRUE;
+}
+
+static void
+on_providers_changed (RpSidebar *self)
+{
+  /* A reload (a definition file changed): keep the choice if it still exists. */
+  g_autofree char *id = self->provider ? g_strdup (rp_provider_get_id (self->provider)) : NULL;
+  g_autofree char *model = self->params ? g_strdup (rp_params_get_model_id (self->params)) : NULL;
+
+  g_clear_object (&self->provider);
+  if (id == NULL || !rp_sidebar_select (self, id, model))
+    {
+      g_autoptr(RpProvider) first = g_list_model_get_item (rp_provider_registry_get_providers (self->registry), 0);
+
+      if (first != NULL)
+        rp_sidebar_select (self, rp_provider_get_id (first), NULL);
+    }
+}
+
+/**
+ * rp_sidebar_setup:
+ * @settings: (nullable): where choices and values are kept
+ *
+ * Shows the providers of @registry and restores the last choice and its values.
+ */
+void
+rp_sidebar_setup (RpSidebar          *self,
+                  RpProviderRegistry *registry,
+                  RpSecrets          *secrets,
+                  GSettings          *settings)
+{
+  g_autofree char *last = NULL;
+
+  g_return_if_fail (RP_IS_SIDEBAR (self));
+  g_return_if_fail (RP_IS_PROVIDER_REGISTRY (registry));
+
+  g_set_object (&self->registry, registry);
+  g_set_object (&self->secrets, secrets);
+  g_set_object (&self->settings, settings);
+  g_signal_connect_object (rp_provider_registry_get_providers (registry), "items-changed",
+                           G_CALLBACK (on_providers_changed), self, G_CONNECT_SWAPPED);
+  last = settings ? g_settings_get_string (settings, "provider") : NULL;
+  if (last == NULL || *last == '\0' || !rp_sidebar_select (self, last, NULL))
+    on_providers_changed (self);
+}
+
+/**
+ * rp_sidebar_get_params:
+ *
+ * Returns: (transfer none) (nullable): the values for the chosen provider and model
+ */
+RpParams *
+rp_sidebar_get_params (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return self->params;
+}
+
+/**
+ * rp_sidebar_get_provider:
+ *
+ * Returns: (transfer none) (nullable): the chosen provider
+ */
+RpProvider *
+rp_sidebar_get_provider (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return self->provider;
+}
+
+/* Every option back to the definition's default, for this provider and model. */
+void
+rp_sidebar_reset (RpSidebar *self)
+{
+  g_autoptr(RpParams) fresh = NULL;
+
+  g_return_if_fail (RP_IS_SIDEBAR (self));
+
+  if (self->params == NULL)
+    return;
+  fresh = rp_params_new (self->provider, rp_params_get_model_id (self->params), NULL);
+  if (fresh == NULL)
+    return;
+  g_set_object (&self->params, fresh);
+  save_params (self);
+  build_rows (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * rp_sidebar_get_row:
+ *
+ * Returns: (transfer none) (nullable): the row of @param, for tests and focus
+ */
+GtkWidget *
+rp_sidebar_get_row (RpSidebar  *self,
+                    const char *param)
+{
+  guint i;
+
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+
+  if (g_str_equal (param, "provider"))
+    return GTK_WIDGET (self->provider_row);
+  if (g_str_equal (param, "model"))
+    return GTK_WIDGET (self->model_row);
+  for (i = 0; i < self->rows->len; i++)
+    if (g_str_equal (rp_param_row_get_name (g_ptr_array_index (self->rows, i)), param))
+      return rp_param_row_get_widget (g_ptr_array_index (self->rows, i));
+  return NULL;
+}
+
+static void
+rp_sidebar_dispose (GObject *object)
+{
+  RpSidebar *self = RP_SIDEBAR (object);
+
+  g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  if (self->rows != NULL)
+    clear_rows (self);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->row_widgets, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_SIDEBAR);
+  g_clear_object (&self->params);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (rp_sidebar_parent_class)->dispose (object);
+}
+
+static void
+rp_sidebar_class_init (RpSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rp_sidebar_dispose;
+
+  /**
+   * RpSidebar::changed:
+   *
+   * The provider, the model or a value changed.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rp-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, scroller);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, provider_row);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, model_row);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, key_row);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, key_button);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, params_group);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, reset_button);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rpsidebar");
+}
+
+static void
+rp_sidebar_init (RpSidebar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->row_widgets = g_ptr_array_new ();
+  g_signal_connect_swapped (self->provider_row, "notify::selected", G_CALLBACK (on_provider_selected), self);
+  g_signal_connect_swapped (self->model_row, "notify::selected", G_CALLBACK (on_model_selected), self);
+  g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (rp_sidebar_reset), self);
+}
+
+/**
+ * rp_sidebar_new:
+ *
+ * Returns: (transfer floating): a sidebar; call rp_sidebar_setup()
+ */
+RpSidebar *
+rp_sidebar_new (void)
+{
+  return g_object_new (RP_TYPE_SIDEBAR, NULL);
+}
