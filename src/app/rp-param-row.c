@@ -28,6 +28,7 @@ struct _RpParamRow
 
   /* State */
   gboolean     updating;
+  gboolean     custom_mode;   /* "Custom…" chosen: the entry stays, even while what is typed is refused */
 };
 
 enum {
@@ -140,15 +141,21 @@ apply (RpParamRow *self,
 
   if (self->updating)
     return;
+  if (value != NULL)
+    g_variant_ref_sink (value);
   if (value == NULL)
     rp_params_unset (self->params, name);
-  else if (!rp_params_set_value (self->params, name, value, &error))
+  else if (!rp_params_check_value (self->params, name, value, &error) ||
+           !rp_params_set_value (self->params, name, value, &error))
     {
+      g_variant_unref (value);
       set_problem (self, error->message);
       g_signal_emit (self, signals[CHANGED], 0);
       return;
     }
+  g_clear_pointer (&value, g_variant_unref);
   set_problem (self, NULL);
+  gtk_widget_set_tooltip_text (self->extra ? self->extra : self->widget, NULL);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -165,6 +172,9 @@ on_combo_selected (RpParamRow *self)
     {
       gboolean custom = g_strcmp0 (choice, CUSTOM_SIZE) == 0;
 
+      if (self->updating)
+        return;
+      self->custom_mode = custom;
       gtk_widget_set_visible (self->extra, custom);
       if (custom)
         {
@@ -387,10 +397,14 @@ refresh_value (RpParamRow *self)
                      (choice == UNSET_CHOICE && explicit_value == NULL))
               found = i;
           }
-        if (found == GTK_INVALID_LIST_POSITION && current != NULL && custom != GTK_INVALID_LIST_POSITION)
+        if (custom != GTK_INVALID_LIST_POSITION &&
+            (self->custom_mode || (found == GTK_INVALID_LIST_POSITION && current != NULL)))
           {
+            /* A size outside the presets, or one still being typed. */
+            if (found == GTK_INVALID_LIST_POSITION && current != NULL)
+              gtk_editable_set_text (GTK_EDITABLE (self->extra), current);
             found = custom;
-            gtk_editable_set_text (GTK_EDITABLE (self->extra), current);
+            self->custom_mode = TRUE;
           }
         if (found == GTK_INVALID_LIST_POSITION)
           found = 0;
