@@ -1304,6 +1304,47 @@ test_large_photo (void)
                     g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (sink)) / 1024 * 2);
 }
 
+/* The options follow the definition: size rules, image limits, formats sent unchanged. */
+static void
+test_options_for_params (void)
+{
+  g_autofree char *dir = rp_test_tmpdir ();
+  g_autofree char *nowhere = g_build_filename (dir, "none", NULL);
+  g_autoptr(RpProviderRegistry) registry = rp_provider_registry_new (nowhere, nowhere);
+  g_autoptr(RpParams) gpt = NULL, dalle = NULL, crazy = NULL, venice = NULL;
+  RpPlacementOptions options;
+
+  rp_provider_registry_load (registry);
+  gpt = rp_params_new (rp_provider_registry_lookup (registry, "openai"), "gpt-image-1.5", NULL);
+  rp_placement_options_for_params (&options, gpt);
+  g_assert_true (options.size_rule.allow_auto);
+  g_assert_cmpuint (options.size_rule.n_sizes, ==, 3);
+  g_assert_false (options.square_only);
+  g_assert_true (options.original_formats & RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_JPEG));
+  g_assert_true (rp_params_set_string (gpt, "size", "1024x1536", NULL));
+  rp_placement_options_for_params (&options, gpt);
+  g_assert_cmpuint (options.size_rule.n_sizes, ==, 1);
+  g_assert_cmpint (options.size_rule.sizes[0].width, ==, 1024);
+  g_assert_cmpint (options.size_rule.sizes[0].height, ==, 1536);
+  g_assert_false (options.size_rule.allow_auto);
+
+  dalle = rp_params_new (rp_provider_registry_lookup (registry, "openai"), "dall-e-2", NULL);
+  rp_placement_options_for_params (&options, dalle);
+  g_assert_true (options.square_only);
+  g_assert_cmpint (options.max_bytes, ==, 4194304);
+  g_assert_cmpuint (options.original_formats, ==, RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_PNG));
+
+  crazy = rp_params_new (rp_provider_registry_lookup (registry, "crazyrouter"), "gpt-image-2", NULL);
+  rp_placement_options_for_params (&options, crazy);
+  g_assert_true (rp_size_rule_is_arbitrary (&options.size_rule));
+  g_assert_cmpint (options.size_rule.multiple_of, ==, 16);
+
+  venice = rp_params_new (rp_provider_registry_lookup (registry, "venice"), "firered-image-edit", NULL);
+  rp_placement_options_for_params (&options, venice);
+  g_assert_cmpint (options.max_pixels, ==, 33177600);
+  rp_test_tmpdir_remove (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1328,6 +1369,8 @@ main (int   argc,
   g_test_add_func ("/repaint/placement/describe", test_describe);
   g_test_add_func ("/repaint/placement/async-and-cancel", test_async_and_cancel);
   g_test_add_func ("/repaint/placement/large-photo", test_large_photo);
+
+  g_test_add_func ("/repaint/placement/options-for-params", test_options_for_params);
 
   return g_test_run ();
 }

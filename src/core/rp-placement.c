@@ -1212,3 +1212,59 @@ rp_placement_prepare_finish (RpPlacement        *self,
     *upload = ((PrepareData *) g_task_get_task_data (task))->upload;
   return TRUE;
 }
+
+/**
+ * rp_placement_options_for_params:
+ * @options: (out caller-allocates): filled in
+ * @params: the provider, model and values an edit will use
+ *
+ * The placement options that follow from a model's definition: its size rule (narrowed to
+ * one size when the person chose an explicit size), and the image limits of the operation
+ * the inputs select (pixels, bytes, square, formats sent unchanged).
+ */
+void
+rp_placement_options_for_params (RpPlacementOptions *options,
+                                 RpParams           *params)
+{
+  RpModelSpec *spec;
+  RpParamSpec *size_spec;
+  const RpImageSpec *images;
+  RpSizeRule rule = { 0 };
+  GVariant *size_value;
+  guint i;
+
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (RP_IS_PARAMS (params));
+
+  spec = rp_params_get_spec (params);
+  size_spec = rp_model_spec_lookup_param (spec, "size");
+  if (size_spec != NULL && rp_param_spec_get_size_rule (size_spec) != NULL)
+    rule = *rp_param_spec_get_size_rule (size_spec);
+  size_value = size_spec != NULL ? rp_params_get_explicit_value (params, "size") : NULL;
+  if (size_value != NULL && g_variant_is_of_type (size_value, G_VARIANT_TYPE_STRING))
+    {
+      RpSize chosen;
+
+      if (rp_size_parse (g_variant_get_string (size_value, NULL), &chosen))
+        {
+          /* The person picked a size: upload for exactly that one. */
+          rule.allow_auto = FALSE;
+          rule.n_sizes = 1;
+          rule.sizes[0] = chosen;
+        }
+    }
+  rp_placement_options_init (options, &rule);
+
+  images = rp_model_spec_get_images (spec);
+  options->min_pixels = images->min_pixels;
+  options->max_pixels = images->max_pixels;
+  options->max_bytes = images->max_bytes;
+  options->square_only = images->square;
+  options->original_formats = 0;
+  for (i = 0; i < images->n_formats; i++)
+    options->original_formats |= RP_PLACEMENT_FORMAT_BIT (images->formats[i]);
+  if (images->n_formats == 0)
+    options->original_formats = RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_PNG) |
+                                RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_JPEG) |
+                                RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_WEBP);
+}

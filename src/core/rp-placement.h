@@ -7,6 +7,7 @@
 
 #include "rp-image.h"
 #include "rp-mask.h"
+#include "rp-params.h"
 #include "rp-size-rule.h"
 
 G_BEGIN_DECLS
@@ -102,6 +103,8 @@ typedef struct
 G_DECLARE_FINAL_TYPE (RpPlacement, rp_placement, RP, PLACEMENT, GObject)
 
 GQuark       rp_placement_error_quark          (void);
+void         rp_placement_options_for_params   (RpPlacementOptions       *options,
+                                                RpParams                 *params);
 
 void         rp_placement_options_init         (RpPlacementOptions       *options,
                                                 const RpSizeRule         *size_rule);
