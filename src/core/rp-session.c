@@ -12,6 +12,7 @@
 #define STATE_FILE "session.json"
 #define IMAGE_FILE "image.png"
 #define MASK_FILE "mask.png"
+#define REFERENCE_FILE "reference-%u.png"
 
 RpSessionState *
 rp_session_state_new (void)
@@ -81,11 +82,71 @@ save_mask (RpMask        *mask,
          g_output_stream_close (buffered, cancellable, error);
 }
 
-/* Whether the base image can be found again at its path, unchanged. */
+/* Whether the image can be found again at its path, unchanged. */
 static gboolean
 image_is_its_file (RpImage *image)
 {
   return rp_image_get_pixels_match_file (image) && g_file_query_exists (rp_image_get_file (image), NULL);
+}
+
+/* Describes @image in @object: its URI when its file holds it, else a PNG copy named
+ * @stored_name in @tmp. */
+static gboolean
+save_image (JsonObject    *object,
+            RpImage       *image,
+            GFile         *tmp,
+            const char    *stored_name,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  json_object_set_string_member (object, "name", rp_image_get_display_name (image));
+  if (image_is_its_file (image))
+    {
+      g_autofree char *uri = g_file_get_uri (rp_image_get_file (image));
+
+      json_object_set_string_member (object, "image_uri", uri);
+    }
+  else
+    {
+      g_autoptr(GFile) image_file = g_file_get_child (tmp, stored_name);
+
+      if (!rp_history_save_png (image_file, rp_image_get_pixbuf (image), cancellable, error))
+        return FALSE;
+      json_object_set_string_member (object, "image_file", stored_name);
+    }
+  return TRUE;
+}
+
+/* The image @object describes, or %NULL with @error set. A stored copy keeps the name the
+ * person knew it by, not "image.png". */
+static RpImage *
+load_image (JsonObject    *object,
+            GFile         *dir,
+            const char    *stored_name,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  const char *image_uri = json_object_get_string_member_with_default (object, "image_uri", NULL);
+  const char *image_name = json_object_get_string_member_with_default (object, "image_file", NULL);
+
+  if (image_uri != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (image_uri);
+
+      return rp_image_load_file (file, cancellable, error);
+    }
+  if (g_strcmp0 (image_name, stored_name) == 0)
+    {
+      g_autoptr(GFile) file = g_file_get_child (dir, stored_name);
+      g_autoptr(RpImage) stored = rp_image_load_file (file, cancellable, error);
+
+      if (stored == NULL)
+        return NULL;
+      return rp_image_new_from_pixbuf (rp_image_get_pixbuf (stored),
+                                       json_object_get_string_member_with_default (object, "name", NULL));
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session names no image");
+  return NULL;
 }
 
 /**
@@ -130,21 +191,8 @@ rp_session_save (GFile           *dir,
   json_object_set_int_member (meta, "version", RP_SESSION_FORMAT_VERSION);
   json_object_set_int_member (meta, "width", rp_image_get_width (state->image));
   json_object_set_int_member (meta, "height", rp_image_get_height (state->image));
-  json_object_set_string_member (meta, "name", rp_image_get_display_name (state->image));
-  if (image_is_its_file (state->image))
-    {
-      g_autofree char *uri = g_file_get_uri (rp_image_get_file (state->image));
-
-      json_object_set_string_member (meta, "image_uri", uri);
-    }
-  else
-    {
-      g_autoptr(GFile) image_file = g_file_get_child (tmp, IMAGE_FILE);
-
-      if (!rp_history_save_png (image_file, rp_image_get_pixbuf (state->image), cancellable, error))
-        goto fail;
-      json_object_set_string_member (meta, "image_file", IMAGE_FILE);
-    }
+  if (!save_image (meta, state->image, tmp, IMAGE_FILE, cancellable, error))
+    goto fail;
   if (state->mask != NULL && !rp_mask_is_empty (state->mask))
     {
       g_autoptr(GFile) mask_file = g_file_get_child (tmp, MASK_FILE);
@@ -155,9 +203,12 @@ rp_session_save (GFile           *dir,
     }
   for (i = 0; i < state->references->len; i++)
     {
-      g_autofree char *uri = g_file_get_uri (g_ptr_array_index (state->references, i));
+      g_autoptr(JsonObject) ref = json_object_new ();
+      g_autofree char *stored_name = g_strdup_printf (REFERENCE_FILE, i + 1);
 
-      json_array_add_string_element (refs, uri);
+      if (!save_image (ref, g_ptr_array_index (state->references, i), tmp, stored_name, cancellable, error))
+        goto fail;
+      json_array_add_object_element (refs, g_steal_pointer (&ref));
     }
   json_object_set_array_member (meta, "references", g_steal_pointer (&refs));
   if (state->prompt != NULL)
@@ -220,7 +271,6 @@ rp_session_load (GFile         *dir,
   gsize len;
   JsonObject *meta;
   JsonNode *root;
-  const char *image_uri, *image_name;
   gint64 width, height;
 
   if (!g_file_load_contents (state_file, cancellable, &text, &len, NULL, error))
@@ -241,27 +291,7 @@ rp_session_load (GFile         *dir,
     }
   width = json_object_get_int_member_with_default (meta, "width", 0);
   height = json_object_get_int_member_with_default (meta, "height", 0);
-  image_uri = json_object_get_string_member_with_default (meta, "image_uri", NULL);
-  image_name = json_object_get_string_member_with_default (meta, "image_file", NULL);
-
-  if (image_uri != NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_uri (image_uri);
-
-      state->image = rp_image_load_file (file, cancellable, error);
-    }
-  else if (g_strcmp0 (image_name, IMAGE_FILE) == 0)
-    {
-      g_autoptr(GFile) file = g_file_get_child (dir, IMAGE_FILE);
-      g_autoptr(RpImage) stored = rp_image_load_file (file, cancellable, error);
-
-      /* Keep the name the person knew it by, not "image.png". */
-      if (stored != NULL)
-        state->image = rp_image_new_from_pixbuf (rp_image_get_pixbuf (stored),
-                                                 json_object_get_string_member_with_default (meta, "name", NULL));
-    }
-  else
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session has no photo");
+  state->image = load_image (meta, dir, IMAGE_FILE, cancellable, error);
   if (state->image == NULL)
     return NULL;
   if (rp_image_get_width (state->image) != width || rp_image_get_height (state->image) != height)
@@ -284,20 +314,26 @@ rp_session_load (GFile         *dir,
   if (state->mask == NULL)
     state->mask = rp_mask_new (width, height);
 
-  if (json_object_has_member (meta, "references"))
+  if (json_object_has_member (meta, "references") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (meta, "references")))
     {
       JsonArray *refs = json_object_get_array_member (meta, "references");
       guint i;
 
       for (i = 0; refs != NULL && i < json_array_get_length (refs); i++)
         {
-          const char *uri = json_array_get_string_element (refs, i);
-          GFile *file = uri ? g_file_new_for_uri (uri) : NULL;
+          JsonNode *node = json_array_get_element (refs, i);
+          g_autofree char *stored_name = g_strdup_printf (REFERENCE_FILE, i + 1);
+          g_autoptr(GError) ref_error = NULL;
+          RpImage *ref = NULL;
 
-          if (file != NULL && g_file_query_exists (file, NULL))
-            g_ptr_array_add (state->references, file);
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            ref = load_image (json_node_get_object (node), dir, stored_name, cancellable, &ref_error);
+          if (ref != NULL)
+            g_ptr_array_add (state->references, ref);
           else
-            g_clear_object (&file);
+            g_message ("A reference image could not be restored: %s",
+                       ref_error ? ref_error->message : "not an object");
         }
     }
   state->prompt = g_strdup (json_object_get_string_member_with_default (meta, "prompt", NULL));

@@ -10,14 +10,15 @@ G_BEGIN_DECLS
 
 #define RP_SESSION_FORMAT_VERSION 1
 
-/* What a person was working on: restored after a crash or a restart. The base image is
- * referenced by path when its file still holds exactly these pixels, and stored as PNG
- * otherwise (a pasted image, an applied result). The mask keeps its soft coverage. */
+/* What a person was working on: restored after a crash or a restart. The base image and
+ * each reference are referenced by path when their file still holds exactly these pixels,
+ * and stored as PNG otherwise (a pasted image, an applied result). The mask keeps its soft
+ * coverage. */
 typedef struct
 {
   RpImage    *image;
   RpMask     *mask;
-  GPtrArray  *references;   /* GFile, in order */
+  GPtrArray  *references;   /* RpImage, in order */
   char       *prompt;
   char       *provider;
   char       *model;
