@@ -1345,6 +1345,46 @@ test_options_for_params (void)
   rp_test_tmpdir_remove (dir);
 }
 
+/* The person's choice of context: closer crops smaller, "whole" never crops. */
+static void
+test_context_choices (void)
+{
+  const char *order[] = { "close", "auto", "wide", "very-wide", "whole" };
+  g_autoptr(RpMask) mask = rp_mask_new (4000, 3000);
+  int last_area = 0;
+  guint i;
+
+  rp_mask_fill_rect (mask, 1800, 1400, 120, 90, RP_MASK_OP_PAINT);
+  for (i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr(RpPlacement) p = NULL;
+      g_autoptr(GError) error = NULL;
+      RpPlacementOptions o;
+      cairo_rectangle_int_t region;
+
+      rp_placement_options_init (&o, NULL);
+      g_assert_true (rp_placement_options_set_context (&o, order[i]));
+      p = rp_placement_new_for_size (4000, 3000, FALSE, mask, &o, &error);
+      g_assert_no_error (error);
+      rp_placement_get_region (p, &region);
+      /* Every choice keeps the painted box inside what goes out. */
+      g_assert_cmpint (region.x, <=, 1800);
+      g_assert_cmpint (region.y, <=, 1400);
+      g_assert_cmpint (region.x + region.width, >=, 1920);
+      g_assert_cmpint (region.y + region.height, >=, 1490);
+      g_assert_cmpint (region.width * region.height, >, last_area);
+      last_area = region.width * region.height;
+      g_assert_true (rp_placement_get_is_cropped (p) == !g_str_equal (order[i], "whole"));
+    }
+  {
+    RpPlacementOptions o;
+
+    rp_placement_options_init (&o, NULL);
+    g_assert_false (rp_placement_options_set_context (&o, "everything"));
+    g_assert_cmpint (o.context_px, ==, RP_PLACEMENT_DEFAULT_CONTEXT_PX);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1371,6 +1411,7 @@ main (int   argc,
   g_test_add_func ("/repaint/placement/large-photo", test_large_photo);
 
   g_test_add_func ("/repaint/placement/options-for-params", test_options_for_params);
+  g_test_add_func ("/repaint/placement/context-choices", test_context_choices);
 
   return g_test_run ();
 }

@@ -42,6 +42,9 @@ struct _RpCanvas
    * in any order. */
   RpMask        *mask;
   RpImage       *image;
+  /* What would be sent (the crop box), and a streamed preview drawn inside it. */
+  RpPlacement   *placement;
+  GdkTexture    *preview;
 
   /* Settings */
   RpTool         tool;

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 
 #include "rp-canvas-private.h"
 
@@ -306,6 +308,110 @@ render_shapes (RpCanvas    *self,
   cairo_destroy (cr);
 }
 
+/* The crop region of the placement in view coordinates. */
+static graphene_rect_t
+region_in_view (RpCanvas *self)
+{
+  cairo_rectangle_int_t region;
+  double x0, y0, x1, y1;
+
+  rp_placement_get_region (self->placement, &region);
+  rp_viewport_image_to_view (self->viewport, region.x, region.y, &x0, &y0);
+  rp_viewport_image_to_view (self->viewport, region.x + region.width, region.y + region.height, &x1, &y1);
+  return GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
+}
+
+/* A streamed partial result, put where its final version will go. */
+static void
+render_preview (RpCanvas    *self,
+                GtkSnapshot *snapshot)
+{
+  int width = gdk_texture_get_width (self->preview);
+  int height = gdk_texture_get_height (self->preview);
+  graphene_rect_t region = region_in_view (self);
+  double px0, py0, px1, py1, x0, y0, x1, y1;
+
+  rp_placement_result_to_photo (self->placement, width, height, 0, 0, &px0, &py0);
+  rp_placement_result_to_photo (self->placement, width, height, width, height, &px1, &py1);
+  rp_viewport_image_to_view (self->viewport, px0, py0, &x0, &y0);
+  rp_viewport_image_to_view (self->viewport, px1, py1, &x1, &y1);
+  gtk_snapshot_push_clip (snapshot, &region);
+  gtk_snapshot_append_texture (snapshot, self->preview, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+  gtk_snapshot_pop (snapshot);
+}
+
+/* The crop box: what is outside it stays home (dimmed), and a label says at what size and
+ * scale the inside goes out. */
+static void
+render_placement (RpCanvas    *self,
+                  GtkSnapshot *snapshot,
+                  double       view_width,
+                  double       view_height)
+{
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, view_width, view_height);
+  graphene_rect_t region = region_in_view (self);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *scale = NULL;
+  cairo_rectangle_int_t content;
+  PangoRectangle extents;
+  double lx, ly, pad = 6;
+  cairo_t *cr;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  if (rp_placement_get_is_cropped (self->placement))
+    {
+      cairo_rectangle (cr, 0, 0, view_width, view_height);
+      cairo_rectangle (cr, region.origin.x, region.origin.y, region.size.width, region.size.height);
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.45);
+      cairo_fill (cr);
+
+      cairo_rectangle (cr, floor (region.origin.x) + 0.5, floor (region.origin.y) + 0.5,
+                       floor (region.size.width), floor (region.size.height));
+      cairo_set_line_width (cr, 3.0);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+      cairo_stroke_preserve (cr);
+      cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+      cairo_set_line_width (cr, 1.2);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
+  rp_placement_get_content_rect (self->placement, &content);
+  if (rp_placement_get_is_identity (self->placement) ||
+      (content.width == rp_placement_get_upload_width (self->placement) &&
+       fabs (rp_placement_get_scale (self->placement) - 1.0) < 1e-6))
+    scale = g_strdup (_("full resolution"));
+  else
+    /* Translators: a scale factor, e.g. "×0.58" */
+    scale = g_strdup_printf (_("×%.2f"), rp_placement_get_scale (self->placement));
+  /* Translators: the size the model is sent, then its scale, e.g. "Sent as 1024 × 1024 · ×0.58" */
+  text = g_strdup_printf (_("Sent as %d × %d · %s"), rp_placement_get_upload_width (self->placement),
+                          rp_placement_get_upload_height (self->placement), scale);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  pango_layout_get_pixel_extents (layout, NULL, &extents);
+  /* Above the box where there is room, so it hides none of what is painted. */
+  lx = CLAMP (region.origin.x, 8, MAX (8, view_width - extents.width - 2 * pad - 8));
+  ly = region.origin.y - extents.height - 2 * pad - 6;
+  if (ly < 8)
+    ly = region.origin.y + 8;
+  ly = CLAMP (ly, 8, MAX (8, view_height - extents.height - 2 * pad - 8));
+  cairo_new_path (cr);
+  cairo_arc (cr, lx + 6, ly + 6, 6, G_PI, 1.5 * G_PI);
+  cairo_arc (cr, lx + extents.width + 2 * pad - 6, ly + 6, 6, 1.5 * G_PI, 2 * G_PI);
+  cairo_arc (cr, lx + extents.width + 2 * pad - 6, ly + extents.height + 2 * pad - 6, 6, 0, 0.5 * G_PI);
+  cairo_arc (cr, lx + 6, ly + extents.height + 2 * pad - 6, 6, 0.5 * G_PI, G_PI);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+  cairo_fill (cr);
+  cairo_move_to (cr, lx + pad - extents.x, ly + pad - extents.y);
+  cairo_set_source_rgba (cr, 1, 1, 1, 1);
+  pango_cairo_show_layout (cr, layout);
+  cairo_destroy (cr);
+}
+
 void
 rp_canvas_render (RpCanvas    *self,
                   GtkSnapshot *snapshot)
@@ -325,8 +431,12 @@ rp_canvas_render (RpCanvas    *self,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_append_texture (snapshot, choose_level (self), &rect);
-  if (self->show_mask)
+  if (self->placement != NULL && self->preview != NULL)
+    render_preview (self, snapshot);
+  if (self->show_mask && self->preview == NULL)
     render_overlay (self, snapshot, width, height);
+  if (self->placement != NULL && self->drag == DRAG_NONE)
+    render_placement (self, snapshot, width, height);
   render_shapes (self, snapshot, width, height);
   gtk_snapshot_pop (snapshot);
 }

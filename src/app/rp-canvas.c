@@ -173,6 +173,8 @@ rp_canvas_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->document, on_document_notify, self);
   g_clear_object (&self->document);
   g_clear_object (&self->image);
+  g_clear_object (&self->placement);
+  g_clear_object (&self->preview);
   rp_canvas_reset_textures (self);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, on_adjustment_value_changed, self);
@@ -605,6 +607,58 @@ rp_canvas_shrink_brush (RpCanvas *self)
 {
   g_return_if_fail (RP_IS_CANVAS (self));
   rp_canvas_set_brush_size (self, MIN (round (self->brush_size / BRUSH_STEP), self->brush_size - 1));
+}
+
+/**
+ * rp_canvas_set_placement:
+ * @placement: (nullable): the plan of what goes out, or %NULL
+ *
+ * Draws the crop box of @placement over the photo (the rest dimmed) with the upload size
+ * and scale, so the person sees what the model will be shown.
+ */
+void
+rp_canvas_set_placement (RpCanvas    *self,
+                         RpPlacement *placement)
+{
+  g_return_if_fail (RP_IS_CANVAS (self));
+  g_return_if_fail (placement == NULL || RP_IS_PLACEMENT (placement));
+
+  if (g_set_object (&self->placement, placement))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Returns: (transfer none) (nullable) */
+RpPlacement *
+rp_canvas_get_placement (RpCanvas *self)
+{
+  g_return_val_if_fail (RP_IS_CANVAS (self), NULL);
+  return self->placement;
+}
+
+/**
+ * rp_canvas_set_preview:
+ * @preview: (nullable): a partial image as the model sent it (the size of the upload), or
+ *   %NULL
+ *
+ * Draws @preview where the placement puts it back, inside the crop box. Needs a placement.
+ */
+void
+rp_canvas_set_preview (RpCanvas   *self,
+                       GdkTexture *preview)
+{
+  g_return_if_fail (RP_IS_CANVAS (self));
+  g_return_if_fail (preview == NULL || GDK_IS_TEXTURE (preview));
+
+  if (g_set_object (&self->preview, preview))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Returns: (transfer none) (nullable) */
+GdkTexture *
+rp_canvas_get_preview (RpCanvas *self)
+{
+  g_return_val_if_fail (RP_IS_CANVAS (self), NULL);
+  return self->preview;
 }
 
 void

@@ -46,5 +46,11 @@ void        rp_canvas_zoom_fit           (RpCanvas   *self);
 void        rp_canvas_zoom_actual        (RpCanvas   *self);
 void        rp_canvas_grow_brush         (RpCanvas   *self);
 void        rp_canvas_shrink_brush       (RpCanvas   *self);
+RpPlacement *rp_canvas_get_placement     (RpCanvas    *self);
+void        rp_canvas_set_placement      (RpCanvas    *self,
+                                          RpPlacement *placement);
+GdkTexture *rp_canvas_get_preview        (RpCanvas    *self);
+void        rp_canvas_set_preview        (RpCanvas    *self,
+                                          GdkTexture  *preview);
 
 G_END_DECLS

@@ -8,7 +8,14 @@
 #include "rp-file-chooser.h"
 
 /* GtkFileDialog (GTK 4.10) where the toolkit has it, GtkFileChooserNative otherwise; both
- * go through the file chooser portal inside the Flatpak sandbox. */
+ * go through the file chooser portal inside the Flatpak sandbox. A task returns a GFile, or
+ * a GListModel of GFile for MODE_OPEN_MULTIPLE. */
+
+typedef enum {
+  MODE_OPEN,
+  MODE_OPEN_MULTIPLE,
+  MODE_SAVE,
+} Mode;
 
 static GListStore *
 make_filters (RpFileKind kind)
@@ -44,11 +51,14 @@ dialog_done (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Mode mode = GPOINTER_TO_INT (g_task_get_task_data (task));
   GError *error = NULL;
-  GFile *file;
+  gpointer file;
 
-  if (GPOINTER_TO_INT (g_task_get_task_data (task)))
+  if (mode == MODE_SAVE)
     file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, &error);
+  else if (mode == MODE_OPEN_MULTIPLE)
+    file = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (source), result, &error);
   else
     file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, &error);
   if (file == NULL)
@@ -70,7 +80,7 @@ run_chooser (GtkWindow           *parent,
              RpFileKind           kind,
              GFile               *folder,
              const char          *initial_name,
-             gboolean             save,
+             Mode                 mode,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -79,7 +89,7 @@ run_chooser (GtkWindow           *parent,
   g_autoptr(GListStore) filters = make_filters (kind);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
-  g_task_set_task_data (task, GINT_TO_POINTER (save), NULL);
+  g_task_set_task_data (task, GINT_TO_POINTER (mode), NULL);
   gtk_file_dialog_set_title (dialog, title);
   gtk_file_dialog_set_modal (dialog, TRUE);
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
@@ -87,8 +97,10 @@ run_chooser (GtkWindow           *parent,
     gtk_file_dialog_set_initial_folder (dialog, folder);
   if (initial_name != NULL)
     gtk_file_dialog_set_initial_name (dialog, initial_name);
-  if (save)
+  if (mode == MODE_SAVE)
     gtk_file_dialog_save (dialog, parent, cancellable, dialog_done, task);
+  else if (mode == MODE_OPEN_MULTIPLE)
+    gtk_file_dialog_open_multiple (dialog, parent, cancellable, dialog_done, task);
   else
     gtk_file_dialog_open (dialog, parent, cancellable, dialog_done, task);
 }
@@ -102,7 +114,19 @@ on_native_response (GtkNativeDialog *native,
 {
   g_autoptr(GTask) task = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT &&
+      gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (native)))
+    {
+      GListModel *files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+
+      if (g_list_model_get_n_items (files) > 0)
+        {
+          g_task_return_pointer (task, files, g_object_unref);
+          return;
+        }
+      g_object_unref (files);
+    }
+  else if (response == GTK_RESPONSE_ACCEPT)
     {
       GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
@@ -128,11 +152,12 @@ run_chooser (GtkWindow           *parent,
              RpFileKind           kind,
              GFile               *folder,
              const char          *initial_name,
-             gboolean             save,
+             Mode                 mode,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
+  gboolean save = mode == MODE_SAVE;
   GtkFileChooserNative *native;
   g_autoptr(GListStore) filters = make_filters (kind);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
@@ -144,6 +169,7 @@ run_chooser (GtkWindow           *parent,
                                         save ? _("_Save") : _("_Open"),
                                         _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), mode == MODE_OPEN_MULTIPLE);
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (filters)); i++)
     {
       g_autoptr(GtkFileFilter) filter = g_list_model_get_item (G_LIST_MODEL (filters), i);
@@ -173,7 +199,20 @@ rp_file_chooser_open_async (GtkWindow           *parent,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  run_chooser (parent, title, kind, folder, NULL, FALSE, cancellable, callback, user_data);
+  run_chooser (parent, title, kind, folder, NULL, MODE_OPEN, cancellable, callback, user_data);
+}
+
+/* Finish with rp_file_chooser_finish_multiple(). */
+void
+rp_file_chooser_open_multiple_async (GtkWindow           *parent,
+                                     const char          *title,
+                                     RpFileKind           kind,
+                                     GFile               *folder,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  run_chooser (parent, title, kind, folder, NULL, MODE_OPEN_MULTIPLE, cancellable, callback, user_data);
 }
 
 void
@@ -186,7 +225,7 @@ rp_file_chooser_save_async (GtkWindow           *parent,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  run_chooser (parent, title, kind, folder, initial_name, TRUE, cancellable, callback, user_data);
+  run_chooser (parent, title, kind, folder, initial_name, MODE_SAVE, cancellable, callback, user_data);
 }
 
 /**
@@ -198,6 +237,18 @@ rp_file_chooser_save_async (GtkWindow           *parent,
 GFile *
 rp_file_chooser_finish (GAsyncResult  *result,
                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * rp_file_chooser_finish_multiple:
+ *
+ * Returns: (transfer full): the chosen files (GFile), or %NULL with @error set
+ */
+GListModel *
+rp_file_chooser_finish_multiple (GAsyncResult  *result,
+                                 GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -17,6 +17,13 @@ void   rp_file_chooser_open_async  (GtkWindow           *parent,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
+void   rp_file_chooser_open_multiple_async (GtkWindow           *parent,
+                                           const char          *title,
+                                           RpFileKind           kind,
+                                           GFile               *folder,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
 void   rp_file_chooser_save_async  (GtkWindow           *parent,
                                     const char          *title,
                                     RpFileKind           kind,
@@ -27,5 +34,7 @@ void   rp_file_chooser_save_async  (GtkWindow           *parent,
                                     gpointer             user_data);
 GFile *rp_file_chooser_finish      (GAsyncResult        *result,
                                     GError             **error);
+GListModel *rp_file_chooser_finish_multiple (GAsyncResult  *result,
+                                             GError       **error);
 
 G_END_DECLS

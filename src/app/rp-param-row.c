@@ -20,6 +20,7 @@ struct _RpParamRow
   RpParamSpec *spec;
   GPtrArray   *choices;    /* char*, one per combo item; NULL item = unset */
   char        *problem;
+  char        *check_problem;
 
   /* Children (the row owns them once added to a list) */
   GtkWidget   *widget;
@@ -51,6 +52,7 @@ rp_param_row_dispose (GObject *object)
   g_clear_object (&self->spec);
   g_clear_pointer (&self->choices, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->check_problem, g_free);
 
   G_OBJECT_CLASS (rp_param_row_parent_class)->dispose (object);
 }
@@ -115,13 +117,11 @@ rp_param_row_get_problem (RpParamRow *self)
 }
 
 static void
-set_problem (RpParamRow *self,
-             const char *problem)
+show_problem (RpParamRow *self)
 {
   GtkWidget *target = self->extra && gtk_widget_get_visible (self->extra) ? self->extra : self->widget;
+  const char *problem = self->problem ? self->problem : self->check_problem;
 
-  g_free (self->problem);
-  self->problem = g_strdup (problem);
   gtk_widget_remove_css_class (self->widget, "error");
   if (self->extra != NULL)
     gtk_widget_remove_css_class (self->extra, "error");
@@ -130,6 +130,37 @@ set_problem (RpParamRow *self,
       gtk_widget_add_css_class (target, "error");
       gtk_widget_set_tooltip_text (target, problem);
     }
+}
+
+static void
+set_problem (RpParamRow *self,
+             const char *problem)
+{
+  g_free (self->problem);
+  self->problem = g_strdup (problem);
+  show_problem (self);
+}
+
+/**
+ * rp_param_row_set_check_problem:
+ * @problem: (nullable): why the current value stops the edit (from validating the whole
+ *   request), or %NULL
+ *
+ * Marks the row; a value refused while editing takes precedence.
+ */
+void
+rp_param_row_set_check_problem (RpParamRow *self,
+                                const char *problem)
+{
+  g_return_if_fail (RP_IS_PARAM_ROW (self));
+
+  if (g_strcmp0 (self->check_problem, problem) == 0)
+    return;
+  g_free (self->check_problem);
+  self->check_problem = g_strdup (problem);
+  show_problem (self);
+  if (problem == NULL && self->problem == NULL)
+    rp_param_row_refresh (self);
 }
 
 static void

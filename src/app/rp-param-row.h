@@ -21,5 +21,7 @@ GtkWidget   *rp_param_row_get_widget (RpParamRow  *self);
 GtkWidget   *rp_param_row_get_extra  (RpParamRow  *self);
 void         rp_param_row_refresh    (RpParamRow  *self);
 const char  *rp_param_row_get_problem (RpParamRow *self);
+void         rp_param_row_set_check_problem (RpParamRow *self,
+                                             const char *problem);
 
 G_END_DECLS

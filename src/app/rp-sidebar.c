@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "rp-param-row.h"
+#include "rp-prompt-box.h"
+#include "rp-reference-strip.h"
 #include "rp-sidebar.h"
 
 struct _RpSidebar
@@ -14,6 +16,14 @@ struct _RpSidebar
 
   /* Template widgets */
   GtkWidget          *scroller;
+  RpPromptBox        *prompt_box;
+  RpReferenceStrip   *reference_strip;
+  GtkWidget          *add_reference_button;
+  GtkWidget          *job_list;
+  GtkWidget          *generate_button;
+  GtkWidget          *blocker_label;
+  AdwComboRow        *crop_row;
+  GtkAdjustment      *feather_adjustment;
   AdwComboRow        *provider_row;
   AdwComboRow        *model_row;
   AdwActionRow       *key_row;
@@ -245,6 +255,18 @@ rp_sidebar_refresh_key (RpSidebar *self)
   rp_secrets_lookup_async (self->secrets, self->provider, self->key_cancellable, on_key_looked_up, self);
 }
 
+/* The prompt's length limit and the number of references follow the model. */
+static void
+update_limits (RpSidebar *self)
+{
+  RpParamSpec *prompt = rp_model_spec_lookup_param (rp_params_get_spec (self->params), "prompt");
+  guint max_images = rp_params_get_max_images (self->params);
+
+  rp_prompt_box_set_max_length (self->prompt_box, prompt ? rp_param_spec_get_max_length (prompt) : 0);
+  rp_reference_strip_set_max (self->reference_strip,
+                              max_images == 0 ? RP_REFERENCE_STRIP_UNLIMITED : max_images - 1);
+}
+
 static void
 set_params (RpSidebar *self,
             RpParams  *params)
@@ -262,6 +284,7 @@ set_params (RpSidebar *self,
         rp_params_load_json (params, json_parser_get_root (parser));
     }
   build_rows (self);
+  update_limits (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -414,6 +437,35 @@ on_providers_changed (RpSidebar *self)
     }
 }
 
+/* The crop choices in the order of the row's list. */
+static const char * const crop_choices[] = { "auto", "close", "wide", "very-wide", "whole" };
+
+static gboolean
+crop_from_setting (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *choice = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (crop_choices); i++)
+    if (g_str_equal (choice, crop_choices[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+crop_to_setting (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return i < G_N_ELEMENTS (crop_choices) ? g_variant_new_string (crop_choices[i]) : NULL;
+}
+
 /**
  * rp_sidebar_setup:
  * @settings: (nullable): where choices and values are kept
@@ -436,6 +488,12 @@ rp_sidebar_setup (RpSidebar          *self,
   g_set_object (&self->settings, settings);
   g_signal_connect_object (rp_provider_registry_get_providers (registry), "items-changed",
                            G_CALLBACK (on_providers_changed), self, G_CONNECT_SWAPPED);
+  if (settings != NULL)
+    {
+      g_settings_bind_with_mapping (settings, "crop-context", self->crop_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                    crop_from_setting, crop_to_setting, NULL, NULL);
+      g_settings_bind (settings, "feather", self->feather_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+    }
   last = settings ? g_settings_get_string (settings, "provider") : NULL;
   if (last == NULL || *last == '\0' || !rp_sidebar_select (self, last, NULL))
     on_providers_changed (self);
@@ -481,6 +539,7 @@ rp_sidebar_reset (RpSidebar *self)
   g_set_object (&self->params, fresh);
   save_params (self);
   build_rows (self);
+  update_limits (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -519,6 +578,12 @@ rp_sidebar_dispose (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->row_widgets, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_SIDEBAR);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->params);
   g_clear_object (&self->provider);
   g_clear_object (&self->registry);
@@ -546,6 +611,14 @@ rp_sidebar_class_init (RpSidebarClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rp-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, scroller);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, prompt_box);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, reference_strip);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, add_reference_button);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, job_list);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, blocker_label);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, crop_row);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, feather_adjustment);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, provider_row);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, model_row);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, key_row);
@@ -559,9 +632,14 @@ rp_sidebar_class_init (RpSidebarClass *klass)
 static void
 rp_sidebar_init (RpSidebar *self)
 {
+  g_type_ensure (RP_TYPE_PROMPT_BOX);
+  g_type_ensure (RP_TYPE_REFERENCE_STRIP);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->add_reference_button, "clicked",
+                            G_CALLBACK (rp_reference_strip_choose_files), self->reference_strip);
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->row_widgets = g_ptr_array_new ();
+  rp_sidebar_set_blocker (self, NULL);
   g_signal_connect_swapped (self->provider_row, "notify::selected", G_CALLBACK (on_provider_selected), self);
   g_signal_connect_swapped (self->model_row, "notify::selected", G_CALLBACK (on_model_selected), self);
   g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (rp_sidebar_reset), self);
@@ -576,4 +654,73 @@ RpSidebar *
 rp_sidebar_new (void)
 {
   return g_object_new (RP_TYPE_SIDEBAR, NULL);
+}
+
+RpPromptBox *
+rp_sidebar_get_prompt_box (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return self->prompt_box;
+}
+
+RpReferenceStrip *
+rp_sidebar_get_reference_strip (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return self->reference_strip;
+}
+
+/* The list the window fills with one row per running edit. */
+GtkListBox *
+rp_sidebar_get_job_list (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return GTK_LIST_BOX (self->job_list);
+}
+
+/**
+ * rp_sidebar_set_blocker:
+ * @reason: (nullable): why Generate cannot run now, translated, or %NULL
+ *
+ * Shows @reason under the Generate button and as its tooltip.
+ */
+void
+rp_sidebar_set_blocker (RpSidebar  *self,
+                        const char *reason)
+{
+  g_return_if_fail (RP_IS_SIDEBAR (self));
+
+  gtk_label_set_label (GTK_LABEL (self->blocker_label), reason ? reason : "");
+  gtk_widget_set_visible (self->blocker_label, reason != NULL);
+  gtk_widget_set_tooltip_text (self->generate_button, reason ? reason : _("Send the photo, mask and prompt (Ctrl+Enter)"));
+}
+
+const char *
+rp_sidebar_get_blocker (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), NULL);
+  return gtk_widget_get_visible (self->blocker_label) ? gtk_label_get_label (GTK_LABEL (self->blocker_label)) : NULL;
+}
+
+/**
+ * rp_sidebar_show_problem:
+ * @param: (nullable): the parameter whose row shows @problem, or %NULL to clear every row
+ *
+ * Marks the row of @param as what stops the edit.
+ */
+void
+rp_sidebar_show_problem (RpSidebar  *self,
+                         const char *param,
+                         const char *problem)
+{
+  guint i;
+
+  g_return_if_fail (RP_IS_SIDEBAR (self));
+
+  for (i = 0; i < self->rows->len; i++)
+    {
+      RpParamRow *row = g_ptr_array_index (self->rows, i);
+
+      rp_param_row_set_check_problem (row, g_strcmp0 (rp_param_row_get_name (row), param) == 0 ? problem : NULL);
+    }
 }

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "rp-core.h"
+#include "rp-prompt-box.h"
+#include "rp-reference-strip.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +26,14 @@ void        rp_sidebar_reset        (RpSidebar          *self);
 GtkWidget  *rp_sidebar_get_row      (RpSidebar          *self,
                                      const char         *param);
 void        rp_sidebar_refresh_key  (RpSidebar          *self);
+RpPromptBox      *rp_sidebar_get_prompt_box      (RpSidebar  *self);
+RpReferenceStrip *rp_sidebar_get_reference_strip (RpSidebar  *self);
+GtkListBox       *rp_sidebar_get_job_list        (RpSidebar  *self);
+void              rp_sidebar_set_blocker         (RpSidebar  *self,
+                                                  const char *reason);
+const char       *rp_sidebar_get_blocker         (RpSidebar  *self);
+void              rp_sidebar_show_problem        (RpSidebar  *self,
+                                                  const char *param,
+                                                  const char *problem);
 
 G_END_DECLS

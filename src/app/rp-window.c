@@ -11,49 +11,11 @@
 #include "rp-entry-window.h"
 #include "rp-file-chooser.h"
 #include "rp-gallery.h"
+#include "rp-image-transfer.h"
 #include "rp-sidebar.h"
-#include "rp-window.h"
+#include "rp-window-private.h"
 
-static const char *image_mime_types[] = {
-  "image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp", "image/tiff", NULL
-};
 
-struct _RpWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewStack         *view_stack;
-  GtkStack             *stack;
-  RpGallery            *gallery;
-  AdwFlap              *flap;
-  RpSidebar            *sidebar;
-  GtkScrolledWindow    *scroller;
-  RpCanvas             *canvas;
-  GtkAdjustment        *size_adjustment;
-  GtkLabel             *size_label;
-  GtkLabel             *zoom_label;
-  GtkSpinner           *spinner;
-  GtkWidget            *undo_button;
-  GtkWidget            *redo_button;
-
-  /* Owned */
-  GSettings            *settings;
-  RpDocument           *document;
-  GCancellable         *cancellable;       /* everything the window started */
-  GCancellable         *load_cancellable;  /* the photo being opened, if any */
-  GHashTable           *deleted;           /* id → RpHistoryEntry awaiting Undo */
-  GFile                *session_dir;
-  GCancellable         *autosave_cancellable;
-  RpMask               *watched_mask;
-
-  /* State */
-  guint                 autosave_id;
-
-  guint                 loading;
-};
 
 /* The session is saved this long after the last change. */
 #define AUTOSAVE_DELAY_S 2
@@ -139,6 +101,7 @@ on_document_image_changed (RpWindow   *self,
                            RpDocument *document)
 {
   update_title (self);
+  rp_window_schedule_plan (self);
 }
 
 static RpSessionState *
@@ -148,6 +111,7 @@ snapshot_session (RpWindow *self)
 
   state->image = g_object_ref (rp_document_get_image (self->document));
   state->mask = rp_mask_copy (rp_document_get_mask (self->document));
+  rp_window_edit_snapshot (self, state);
   return state;
 }
 
@@ -198,8 +162,8 @@ autosave_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_autosave (RpWindow *self)
+void
+rp_window_schedule_autosave (RpWindow *self)
 {
   if (self->session_dir == NULL || self->document == NULL)
     return;
@@ -225,7 +189,8 @@ flush_autosave (RpWindow *self)
 static void
 on_mask_changed (RpWindow *self)
 {
-  schedule_autosave (self);
+  rp_window_schedule_autosave (self);
+  rp_window_schedule_plan (self);
 }
 
 static void
@@ -248,12 +213,12 @@ on_document_mask_changed (RpWindow   *self,
                           RpDocument *document)
 {
   watch_mask (self);
-  schedule_autosave (self);
+  rp_window_schedule_autosave (self);
 }
 
-static void
-set_document (RpWindow   *self,
-              RpDocument *document)
+void
+rp_window_set_document (RpWindow   *self,
+                        RpDocument *document)
 {
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
@@ -266,7 +231,7 @@ set_document (RpWindow   *self,
       g_signal_connect_swapped (document, "notify::mask", G_CALLBACK (on_document_mask_changed), self);
     }
   watch_mask (self);
-  schedule_autosave (self);
+  rp_window_schedule_autosave (self);
   rp_canvas_set_document (self->canvas, document);
   gtk_stack_set_visible_child_name (self->stack, document ? "editor" : "empty");
   if (document != NULL)
@@ -274,6 +239,7 @@ set_document (RpWindow   *self,
   update_title (self);
   update_actions (self);
   update_undo_tooltips (self);
+  rp_window_edit_document_changed (self);
   if (document != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
@@ -357,7 +323,7 @@ on_image_loaded (GObject      *source,
       g_autoptr(RpDocument) document = rp_document_new (image);
       GFile *file = rp_image_get_file (image);
 
-      set_document (self, document);
+      rp_window_set_document (self, document);
       if (file != NULL && self->settings != NULL)
         {
           g_autoptr(GFile) parent = g_file_get_parent (file);
@@ -446,7 +412,8 @@ on_session_loaded (GObject      *source,
     return;
   document = rp_document_new (state->image);
   rp_mask_set_from (rp_document_get_mask (document), state->mask);
-  set_document (self, document);
+  rp_window_set_document (self, document);
+  rp_window_edit_restore (self, state);
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   rp_window_add_toast (self, _("Your last session was restored"));
 }
@@ -552,57 +519,33 @@ open_action (GtkWidget  *widget,
                               self->cancellable, on_open_chosen, g_object_ref (self));
 }
 
-/* The first file of a file list read from the clipboard or a drop. */
-static GFile *
-first_file (const GValue *value)
+/* Several files at once: the first is the photo, the others its references. */
+static void
+open_files (RpWindow  *self,
+            GFile    **files,
+            guint      n_files)
 {
-  GSList *files = value ? g_value_get_boxed (value) : NULL;
-
-  return files ? g_object_ref (G_FILE (files->data)) : NULL;
+  if (n_files == 0)
+    return;
+  rp_window_open_file (self, files[0]);
+  if (n_files > 1)
+    rp_reference_strip_add_files (rp_sidebar_get_reference_strip (self->sidebar), files + 1, n_files - 1);
 }
 
 static void
-on_clipboard_files (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_pasted (GFile        **files,
+           guint          n_files,
+           GInputStream  *stream,
+           gpointer       user_data)
 {
-  g_autoptr(RpWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
-  g_autoptr(GFile) file = first_file (value);
+  RpWindow *self = user_data;
 
-  if (file != NULL)
-    rp_window_open_file (self, file);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    rp_window_add_toast (self, _("The clipboard holds no image"));
-}
-
-static void
-on_clipboard_stream (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(RpWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, NULL, &error);
-
-  if (stream != NULL)
+  if (n_files > 0)
+    open_files (self, files, n_files);
+  else if (stream != NULL)
     rp_window_open_stream (self, stream, _("Pasted Image"));
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else
     rp_window_add_toast (self, _("The clipboard holds no image"));
-}
-
-static gboolean
-formats_have_image (GdkContentFormats *formats)
-{
-  guint i;
-
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    return TRUE;
-  for (i = 0; image_mime_types[i] != NULL; i++)
-    if (gdk_content_formats_contain_mime_type (formats, image_mime_types[i]))
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -611,111 +554,38 @@ paste_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   RpWindow *self = RP_WINDOW (widget);
-  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
-  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  /* Raw encoded bytes, not a GdkTexture: the bytes go through the same pixel limit as files. */
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
-    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
-                                    self->cancellable, on_clipboard_files, g_object_ref (self));
-  else if (formats_have_image (formats))
-    gdk_clipboard_read_async (clipboard, image_mime_types, G_PRIORITY_DEFAULT,
-                              self->cancellable, on_clipboard_stream, g_object_ref (self));
-  else
-    rp_window_add_toast (self, _("The clipboard holds no image"));
-}
-
-typedef struct
-{
-  RpWindow *window;
-  GdkDrop  *drop;
-} DropData;
-
-static void
-drop_data_free (DropData *d)
-{
-  g_object_unref (d->window);
-  g_object_unref (d->drop);
-  g_free (d);
+  /* Pasting while a reference has the focus adds a reference. */
+  if (focus != NULL && gtk_widget_get_ancestor (focus, RP_TYPE_REFERENCE_STRIP) != NULL)
+    {
+      gtk_widget_activate_action (widget, "win.paste-reference", NULL);
+      return;
+    }
+  rp_image_transfer_read_clipboard (gtk_widget_get_clipboard (widget), self->cancellable, on_pasted,
+                                    g_object_ref (self), g_object_unref);
 }
 
 static void
-on_drop_files (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_dropped (GFile        **files,
+            guint          n_files,
+            GInputStream  *stream,
+            gpointer       user_data)
 {
-  DropData *d = user_data;
-  g_autoptr(GError) error = NULL;
-  const GValue *value = gdk_drop_read_value_finish (d->drop, result, &error);
-  g_autoptr(GFile) file = first_file (value);
+  RpWindow *self = user_data;
 
-  if (file != NULL)
-    rp_window_open_file (d->window, file);
-  gdk_drop_finish (d->drop, file ? GDK_ACTION_COPY : 0);
-  drop_data_free (d);
-}
-
-static void
-on_drop_stream (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  DropData *d = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = gdk_drop_read_finish (d->drop, result, NULL, &error);
-
-  if (stream != NULL)
-    rp_window_open_stream (d->window, stream, _("Dropped Image"));
-  gdk_drop_finish (d->drop, stream ? GDK_ACTION_COPY : 0);
-  drop_data_free (d);
-}
-
-static GdkDragAction
-on_drag_enter (GtkDropTargetAsync *target,
-               GdkDrop            *drop,
-               double              x,
-               double              y,
-               RpWindow           *self)
-{
-  return GDK_ACTION_COPY;
-}
-
-static gboolean
-on_drop (GtkDropTargetAsync *target,
-         GdkDrop            *drop,
-         double              x,
-         double              y,
-         RpWindow           *self)
-{
-  GdkContentFormats *formats = gdk_drop_get_formats (drop);
-  DropData *d = g_new0 (DropData, 1);
-
-  d->window = g_object_ref (self);
-  d->drop = g_object_ref (drop);
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
-    gdk_drop_read_value_async (drop, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, self->cancellable,
-                               on_drop_files, d);
-  else
-    gdk_drop_read_async (drop, image_mime_types, G_PRIORITY_DEFAULT, self->cancellable,
-                         on_drop_stream, d);
-  return TRUE;
+  if (n_files > 0)
+    open_files (self, files, n_files);
+  else if (stream != NULL)
+    rp_window_open_stream (self, stream, _("Dropped Image"));
 }
 
 static void
 setup_drop_target (RpWindow *self)
 {
-  GdkContentFormatsBuilder *builder = gdk_content_formats_builder_new ();
-  GtkDropTargetAsync *target;
-  guint i;
+  /* The target lives as long as the window: no reference, or they would keep each other. */
+  GtkDropTargetAsync *target = rp_image_transfer_drop_target (on_dropped, self, NULL);
 
-  gdk_content_formats_builder_add_gtype (builder, GDK_TYPE_FILE_LIST);
-  for (i = 0; image_mime_types[i] != NULL; i++)
-    gdk_content_formats_builder_add_mime_type (builder, image_mime_types[i]);
-  target = gtk_drop_target_async_new (gdk_content_formats_builder_free_to_formats (builder),
-                                      GDK_ACTION_COPY);
-  g_signal_connect (target, "drag-enter", G_CALLBACK (on_drag_enter), self);
-  g_signal_connect (target, "drag-motion", G_CALLBACK (on_drag_enter), self);
-  g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self->stack), GTK_EVENT_CONTROLLER (target));
 }
 
@@ -1292,6 +1162,7 @@ rp_window_dispose (GObject *object)
   RpWindow *self = RP_WINDOW (object);
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  rp_window_edit_dispose (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   if (self->watched_mask != NULL)
@@ -1448,6 +1319,7 @@ rp_window_class_init (RpWindowClass *klass)
   add_tool_binding (widget_class, GDK_KEY_e, "eraser");
   add_tool_binding (widget_class, GDK_KEY_r, "rectangle");
   add_tool_binding (widget_class, GDK_KEY_l, "lasso");
+  rp_window_edit_class_init (widget_class);
 }
 
 static GSettings *
@@ -1511,8 +1383,9 @@ rp_window_init (RpWindow *self)
     }
 
   setup_drop_target (self);
+  rp_window_edit_init (self);
   set_loading (self, FALSE);
-  set_document (self, NULL);
+  rp_window_set_document (self, NULL);
   g_signal_connect_swapped (self->gallery, "entry-activated", G_CALLBACK (on_gallery_activated), self);
   g_signal_connect_swapped (self->gallery, "delete-requested", G_CALLBACK (on_entry_delete_requested), self);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed), NULL);

@@ -26,6 +26,8 @@ void        rp_window_add_toast           (RpWindow            *self,
                                            const char          *title);
 RpGallery  *rp_window_get_gallery         (RpWindow            *self);
 RpSidebar  *rp_window_get_sidebar         (RpWindow            *self);
+void        rp_window_update_plan         (RpWindow            *self);
+const char *rp_window_get_blocker         (RpWindow            *self);
 GtkWindow  *rp_window_show_entry          (RpWindow            *self,
                                            RpHistoryEntry      *entry);
 

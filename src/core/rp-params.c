@@ -354,6 +354,31 @@ rp_params_get_operation (RpParams *self)
   return self->spec != NULL ? rp_model_spec_get_operation (self->spec) : NULL;
 }
 
+/**
+ * rp_params_get_max_images:
+ *
+ * Returns: the most input images (photo and references) any operation of the model takes,
+ *   0 for no limit
+ */
+guint
+rp_params_get_max_images (RpParams *self)
+{
+  guint i, most = 0;
+
+  g_return_val_if_fail (RP_IS_PARAMS (self), 0);
+
+  for (i = 0; i < self->specs->len; i++)
+    {
+      const RpImageSpec *images = rp_model_spec_get_images (self->specs->pdata[i]);
+      guint max = images->max_count;
+
+      if (max == 0)
+        return 0;
+      most = MAX (most, max);
+    }
+  return most;
+}
+
 static gboolean
 select_for_inputs (RpParams     *self,
                    guint         n_images,

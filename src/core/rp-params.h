@@ -125,6 +125,7 @@ RpProvider           *rp_params_get_provider       (RpParams      *self);
 const char           *rp_params_get_model_id       (RpParams      *self);
 RpModelSpec          *rp_params_get_spec           (RpParams      *self);
 const char           *rp_params_get_operation      (RpParams      *self);
+guint                 rp_params_get_max_images     (RpParams      *self);
 gboolean              rp_params_set_inputs         (RpParams      *self,
                                                     guint          n_images,
                                                     gboolean       has_mask,

@@ -63,6 +63,45 @@ rp_placement_options_init (RpPlacementOptions *options,
   options->crop_max_area = RP_PLACEMENT_DEFAULT_CROP_MAX_AREA;
 }
 
+/**
+ * rp_placement_options_set_context:
+ * @context: "auto", "close", "wide", "very-wide" or "whole"
+ *
+ * Sets how much of the photo around the mask goes out with it: the person's choice in the
+ * sidebar. "whole" never crops.
+ *
+ * Returns: %FALSE for an unknown @context (the options are left alone)
+ */
+gboolean
+rp_placement_options_set_context (RpPlacementOptions *options,
+                                  const char         *context)
+{
+  static const struct {
+    const char *name;
+    int         px;
+    double      fraction;
+    double      crop_max_area;
+  } contexts[] = {
+    { "auto", RP_PLACEMENT_DEFAULT_CONTEXT_PX, RP_PLACEMENT_DEFAULT_CONTEXT_FRACTION, RP_PLACEMENT_DEFAULT_CROP_MAX_AREA },
+    { "close", 24, 0.15, RP_PLACEMENT_DEFAULT_CROP_MAX_AREA },
+    { "wide", 192, 1.0, RP_PLACEMENT_DEFAULT_CROP_MAX_AREA },
+    { "very-wide", 512, 2.0, 0.7 },
+    { "whole", 0, 0.0, 0.0 },
+  };
+
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (contexts); i++)
+    if (g_strcmp0 (context, contexts[i].name) == 0)
+      {
+        options->context_px = contexts[i].px;
+        options->context_fraction = contexts[i].fraction;
+        options->crop_max_area = contexts[i].crop_max_area;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 /* An upper bound on the PNG our writer produces, from zlib's deflateBound() plus chunk
  * framing, so that a plan can promise to stay under a provider's byte limit. */
 static gint64

@@ -106,6 +106,8 @@ GQuark       rp_placement_error_quark          (void);
 void         rp_placement_options_for_params   (RpPlacementOptions       *options,
                                                 RpParams                 *params);
 
+gboolean     rp_placement_options_set_context  (RpPlacementOptions       *options,
+                                                const char               *context);
 void         rp_placement_options_init         (RpPlacementOptions       *options,
                                                 const RpSizeRule         *size_rule);
 
