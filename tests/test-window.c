@@ -462,8 +462,23 @@ assert_same_mask (RpMask *a,
   g_assert_cmpmem (pa, (gsize) w * h, pb, (gsize) w * h);
 }
 
-/* The photo and the mask (soft edges included) come back in a new window after the first
- * one is gone, as after a crash or a restart. */
+static gboolean
+session_has_prompt (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_load_contents (data, NULL, &text, NULL, NULL, NULL) && strstr (text, "\"prompt\" : \"a red kite\"") != NULL &&
+         strstr (text, "reference-1.png") != NULL;
+}
+
+static gboolean
+strip_has_one (gpointer data)
+{
+  return !rp_reference_strip_get_busy (data) && rp_reference_strip_get_n_references (data) == 1;
+}
+
+/* The photo and the mask (soft edges included), the prompt and a pasted reference come
+ * back in a new window after the first one is gone, as after a crash or a restart. */
 static void
 test_session_restore (void)
 {
@@ -489,7 +504,13 @@ test_session_restore (void)
   rp_canvas_set_brush_hardness (canvas, 0.3);   /* soft edges must survive */
   paint_segment (canvas, &s);
   painted = rp_mask_copy (rp_document_get_mask (rp_window_get_document (first)));
-  rp_test_wait_until (file_exists, state_file, 20);
+  /* Shift+Ctrl+V pastes a reference. */
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (first)), texture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.paste-reference", NULL));
+  rp_test_wait_until (strip_has_one, rp_sidebar_get_reference_strip (rp_window_get_sidebar (first)), 20);
+  g_assert_cmpuint (rp_reference_strip_get_n_references (rp_sidebar_get_reference_strip (rp_window_get_sidebar (first))), ==, 1);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (rp_window_get_sidebar (first)), "a red kite");
+  rp_test_wait_until (session_has_prompt, state_file, 20);
   g_assert_false (g_file_query_exists (image_file, NULL));   /* the photo is referenced, not copied */
   gtk_window_destroy (GTK_WINDOW (first));
 
@@ -501,6 +522,18 @@ test_session_restore (void)
   g_assert_cmpstr (rp_image_get_display_name (rp_document_get_image (doc)), ==, "kite.jpg");
   assert_same_mask (painted, rp_document_get_mask (doc));
   g_assert_false (rp_document_get_can_undo (doc));
+  {
+    RpSidebar *sidebar = rp_window_get_sidebar (second);
+    RpReferenceStrip *strip = rp_sidebar_get_reference_strip (sidebar);
+    g_autofree char *prompt = rp_prompt_box_get_text (rp_sidebar_get_prompt_box (sidebar));
+    g_autoptr(RpImage) ref = NULL;
+
+    g_assert_cmpstr (prompt, ==, "a red kite");
+    g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 1);
+    ref = g_list_model_get_item (rp_reference_strip_get_model (strip), 0);
+    g_assert_cmpint (rp_image_get_width (ref), ==, 200);
+    g_assert_cmpint (rp_image_get_height (ref), ==, 150);
+  }
   rp_test_wait_frame (GTK_WIDGET (second));
   g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (second)), "window-session-restored.png"));
   gtk_window_destroy (GTK_WINDOW (second));

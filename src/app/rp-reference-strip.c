@@ -396,6 +396,13 @@ typedef struct
 } Batch;
 
 static void
+unref_nullable (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
 batch_free (Batch *batch)
 {
   g_ptr_array_unref (batch->files);
@@ -500,7 +507,7 @@ rp_reference_strip_add_files (RpReferenceStrip  *self,
     return;
   batch = g_new0 (Batch, 1);
   batch->files = g_ptr_array_new_with_free_func (g_object_unref);
-  batch->images = g_ptr_array_new_with_free_func (g_object_unref);
+  batch->images = g_ptr_array_new_with_free_func (unref_nullable);
   batch->errors = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < n_files; i++)
     g_ptr_array_add (batch->files, g_object_ref (files[i]));
@@ -1009,6 +1016,7 @@ rp_reference_strip_init (RpReferenceStrip *self)
   self->flow = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->flow), TRUE);
+  gtk_widget_set_halign (self->flow, GTK_ALIGN_START);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->flow), 3);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 8);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 4);
