@@ -586,6 +586,14 @@ rp_service_plan_job (RpService  *self,
       input_error (error, local_error);
       return NULL;
     }
+  /* Ask for the size the upload was planned at, unless the person chose one. */
+  if (params != NULL && rp_model_spec_lookup_param (rp_params_get_spec (params), "size") != NULL &&
+      !rp_params_is_set (params, "size") &&
+      !rp_params_set_string (params, "size", rp_placement_get_size_param (placement), &local_error))
+    {
+      input_error (error, local_error);
+      return NULL;
+    }
   if (params != NULL && !validate_planned (job, placement, error))
     return NULL;
   rp_job_set_placement (job, placement);
@@ -1061,9 +1069,20 @@ prepare_thread (GTask        *task,
     }
   p->entry = rp_history_draft_commit (draft, p->metadata, &error);
   if (p->entry == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Committing renamed the draft's folder: the files now live in the entry's. */
+  for (guint i = 0; i < p->uploads->len; i++)
+    {
+      OwnedUpload *u = &g_array_index (p->uploads, OwnedUpload, i);
+      g_autofree char *name = g_file_get_basename (u->upload.file);
+
+      g_object_unref (u->upload.file);
+      u->upload.file = g_file_get_child (rp_history_entry_get_dir (p->entry), name);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static JsonObject *
