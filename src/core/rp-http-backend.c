@@ -468,34 +468,67 @@ rp_http_exchange_clear (RpHttpRequest *req)
   rp_http_reading_clear (req);
 }
 
-/* The watchdog: no progress for the phase's limit cancels the attempt as timed out. */
+/* The watchdog: no progress for the phase's limit cancels the attempt as timed out. It is
+ * armed once and pushed back by timestamps, since progress comes every few kilobytes. */
+static double
+phase_limit_s (RpHttpRequest *req)
+{
+  return req->ex.connected ? rp_edit_run_get_read_timeout (req->run)
+                           : rp_edit_run_get_connect_timeout (req->run);
+}
+
+static void arm_watchdog (RpHttpRequest *req,
+                          double         seconds);
+
 static gboolean
 on_watchdog (gpointer data)
 {
   RpHttpRequest *req = data;
   RpHttpExchange *ex = &req->ex;
+  double idle_s = (g_get_monotonic_time () - ex->last_io_us) / (double) G_USEC_PER_SEC;
+  double limit_s = phase_limit_s (req);
 
   ex->watchdog = 0;
+  if (idle_s < limit_s)
+    {
+      arm_watchdog (req, limit_s - idle_s);
+      return G_SOURCE_REMOVE;
+    }
   ex->timed_out = TRUE;
-  g_debug ("%s %s: no progress for %.1f s", req->method, req->url,
-           ex->connected ? rp_edit_run_get_read_timeout (req->run)
-                         : rp_edit_run_get_connect_timeout (req->run));
+  g_debug ("%s %s: no progress for %.1f s", req->method, req->url, limit_s);
   if (ex->attempt_cancel != NULL)
     g_cancellable_cancel (ex->attempt_cancel);
   return G_SOURCE_REMOVE;
+}
+
+static void
+arm_watchdog (RpHttpRequest *req,
+              double         seconds)
+{
+  req->ex.watchdog = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (seconds * 1000) + 1,
+                                         on_watchdog, req, NULL);
 }
 
 void
 rp_http_exchange_progress (RpHttpRequest *req)
 {
   RpHttpExchange *ex = &req->ex;
-  double limit_s = ex->connected ? rp_edit_run_get_read_timeout (req->run)
-                                 : rp_edit_run_get_connect_timeout (req->run);
 
-  g_clear_handle_id (&ex->watchdog, g_source_remove);
-  if (ex->attempt_cancel != NULL && !ex->timed_out)
-    ex->watchdog = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (limit_s * 1000), on_watchdog,
-                                       req, NULL);
+  ex->last_io_us = g_get_monotonic_time ();
+  if (ex->watchdog == 0 && ex->attempt_cancel != NULL && !ex->timed_out)
+    arm_watchdog (req, phase_limit_s (req));
+}
+
+/* The connection is up: from now on the (longer) read limit applies. */
+static void
+set_connected (RpHttpRequest *req)
+{
+  if (!req->ex.connected)
+    {
+      req->ex.connected = TRUE;
+      g_clear_handle_id (&req->ex.watchdog, g_source_remove);
+    }
+  rp_http_exchange_progress (req);
 }
 
 static void
@@ -505,18 +538,14 @@ on_network_event (SoupMessage        *msg,
                   RpHttpRequest      *req)
 {
   if (event == G_SOCKET_CLIENT_COMPLETE)
-    {
-      req->ex.connected = TRUE;
-      rp_http_exchange_progress (req);
-    }
+    set_connected (req);
 }
 
 static void
 on_wrote_headers (SoupMessage   *msg,
                   RpHttpRequest *req)
 {
-  req->ex.connected = TRUE;
-  rp_http_exchange_progress (req);
+  set_connected (req);
 }
 
 static void
@@ -977,7 +1006,7 @@ on_sent (GObject      *source,
       return;
     }
   req->ex.stream = g_steal_pointer (&stream);
-  req->ex.connected = TRUE;
+  set_connected (req);
   rp_http_response_begin (req);
 }
 

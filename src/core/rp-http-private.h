@@ -67,7 +67,8 @@ typedef struct
   gboolean        connected;
   gboolean        upload_done;
   gint64          sent;
-  gint64          last_progress_us;
+  gint64          last_progress_us; /* last upload progress passed on */
+  gint64          last_io_us;       /* last byte either way, for the watchdog */
   GInputStream   *stream;
   guint           status;
   gint64          received;
