@@ -5,6 +5,7 @@
 
 #include "fake-provider.h"
 #include "rp-core.h"
+#include "rp-test-transport.h"
 #include "rp-test-util.h"
 
 /* RpService against the in-process fake provider: bytes on the wire, the journal, retries,
@@ -160,6 +161,34 @@ make_photo (Fixture    *f,
   RpImage *image;
 
   gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  image = rp_image_load_file (file, NULL, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+/* An image that does not compress: its PNG is about as large as its pixels. */
+static RpImage *
+make_noise_photo (Fixture    *f,
+                  const char *name,
+                  int         width,
+                  int         height)
+{
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 state = 42;
+  RpImage *image;
+
+  rp_test_pattern_fill (&state, gdk_pixbuf_get_pixels (pixbuf),
+                        (gsize) gdk_pixbuf_get_rowstride (pixbuf) * height);
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  rp_png_save_pixbuf (pixbuf, G_OUTPUT_STREAM (out), RP_PNG_SPEED_PHOTO, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
   g_assert_no_error (error);
   image = rp_image_load_file (file, NULL, &error);
   g_assert_no_error (error);
@@ -999,11 +1028,17 @@ test_reset_during_upload (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 900, 700);
+  /* A body far larger than what the kernel buffers on loopback, so the reset reaches the
+   * client while it is still writing (a body already handed to the kernel whole counts as
+   * sent: it may have been received and billed). */
+  g_autoptr(RpImage) big = make_noise_photo (f, "big.png", 2400, 2400);
   g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   g_autoptr(RpFakeRequest) first = NULL;
   RpFakeFault fault = { RP_FAKE_RESET_UPLOAD, .bytes = 64 * 1024 };
+
+  rp_job_add_reference (job, big);
 
   /* The connection broke before the body was complete: nothing was billed, send again. */
   rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);

@@ -111,6 +111,7 @@ struct _RpEditRun
   GQueue          composites;     /* guint index, waiting for the compositor */
   gboolean        compositing;
   GQueue          previews;       /* GFile + index, waiting to be decoded */
+  GQueue          ready;          /* RpJobResult composited, shown after earlier previews */
   gboolean        decoding;
   gboolean        backend_done;
   guint           busy;           /* key lookup, preparation or backend still running */
@@ -629,6 +630,7 @@ run_free (RpEditRun *run)
   g_clear_pointer (&run->uploads, g_array_unref);
   g_queue_clear (&run->composites);
   g_queue_clear_full (&run->previews, g_object_unref);
+  g_queue_clear_full (&run->ready, g_object_unref);
   g_clear_error (&run->error);
   g_free (run->provider_message);
   g_free (run->provider_code);
@@ -780,9 +782,26 @@ run_idle (RpEditRun *run)
          (run->error != NULL || run->composites.length == 0);
 }
 
+/* Results are shown in order after every preview that arrived before them. */
+static void
+flush_results (RpEditRun *run)
+{
+  RpJobResult *result;
+
+  if (run->decoding || run->previews.length > 0)
+    return;
+  while ((result = g_queue_pop_head (&run->ready)) != NULL)
+    {
+      if (!run->finished)
+        rp_job_add_result (run->job, result);
+      g_object_unref (result);
+    }
+}
+
 static void
 run_maybe_finish (RpEditRun *run)
 {
+  flush_results (run);
   if (run->finished || !run_idle (run))
     return;
   if (run->error != NULL)
@@ -1386,6 +1405,7 @@ rp_service_run_job_async (RpService           *self,
   g_task_set_check_cancellable (task, FALSE);
   g_queue_init (&run->composites);
   g_queue_init (&run->previews);
+  g_queue_init (&run->ready);
   run->history = self->history != NULL ? g_object_ref (self->history) : NULL;
   params = rp_job_get_params (job);
   run->provider = params != NULL ? g_object_ref (rp_params_get_provider (params)) : NULL;
@@ -1613,7 +1633,8 @@ composite_done_cb (GObject      *source,
                                                                         : NULL);
 
       run->n_composited++;
-      rp_job_add_result (run->job, job_result);
+      g_queue_push_tail (&run->ready, g_steal_pointer (&job_result));
+      flush_results (run);
     }
   start_composite (run);
   run_maybe_finish (run);
