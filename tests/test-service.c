@@ -1124,6 +1124,24 @@ test_stall_timeout (Fixture       *f,
 }
 
 static void
+test_redirect_not_followed (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
+  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(GError) error = NULL;
+  RpFakeFault fault = { RP_FAKE_REDIRECT, .status = 307 };
+
+  /* An edit is never sent a second time to wherever a redirect points. */
+  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
+  g_assert_false (run_job (f, job, &error));
+  assert_job_failed (job, error, RP_JOB_ERROR_INVALID);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_job_get_http_status (job), ==, 307);
+}
+
+static void
 test_invalid_before_send (Fixture       *f,
                           gconstpointer  data)
 {
@@ -1317,6 +1335,7 @@ main (int   argc,
   ADD ("retry/500-not-retried", test_server_error_no_retry);
   ADD ("retry/reset-during-upload", test_reset_during_upload);
   ADD ("timeout/stall", test_stall_timeout);
+  ADD ("redirect/not-followed", test_redirect_not_followed);
   ADD ("invalid/before-send", test_invalid_before_send);
   ADD ("invalid/missing-key", test_missing_key);
   ADD ("cancel/upload", test_cancel_upload);
