@@ -17,6 +17,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 tools/headless-run bench/startup.sh "$build" > "$tmp/startup.txt" 2>/dev/null
 "$build/bench/bench-gallery" --populate "$tmp/gallery-data"
 GSETTINGS_SCHEMA_DIR="$build/data" tools/headless-run "$build/bench/bench-gallery" "$tmp/gallery-data" > "$tmp/gallery.txt" 2>/dev/null
+mkdir -p "$tmp/service"
+"$build/bench/bench-service" upload "$tmp/service" > "$tmp/upload.txt"
+"$build/bench/bench-service" decode "$tmp/service" > "$tmp/decode.txt"
 
 m=$tmp/mask.txt
 p=$tmp/pil.txt
@@ -31,3 +34,9 @@ echo "| History gallery with $(value gallery_entries $g) edits: first frame | $(
 echo "| History gallery: every visible thumbnail shown | $(value gallery_thumbnails_s $g) s | — | — | — |"
 echo "| History gallery: memory for the 2,000 edits (peak above the idle window) | $(value gallery_growth_mb $g) MB | idle window: $(value gallery_idle_rss_mb $g) MB | — | < 150 MB |"
 echo "| Start-up to the photo on screen | $(value startup_repaint_ms $s) ms | gnome-text-editor opening a file: $(value startup_editor_ms $s) ms | $(ratio $(value startup_repaint_ms $s) $(value startup_editor_ms $s))× | ≤ 1.0× |"
+u=$tmp/upload.txt
+d=$tmp/decode.txt
+echo "| Upload 16 × 20 MB references ($(value upload_mb $u) MB multipart) to a loopback sink | $(value upload_repaint_mb_s $u) MB/s ($(value upload_repaint_s $u) s) | curl, same multipart: $(value upload_curl_mb_s $u) MB/s ($(value upload_curl_s $u) s) | $(value upload_throughput_ratio $u)× | ≥ 0.8× |"
+echo "| Upload: memory (peak above idle) | $(value upload_rss_growth_mb $u) MB | — | — | < 64 MB |"
+echo "| Read a reply with ten 4096² images as b64_json ($(value decode_payload_mb $d) MB) into the journal | $(value decode_repaint_s $d) s | base64 -d of the same base64: $(value decode_base64_s $d) s | $(value decode_ratio $d)× | ≤ 1.5× |"
+echo "| Reply reading: memory (peak above idle) | $(value decode_rss_growth_mb $d) MB | — | — | < 128 MB |"

@@ -71,6 +71,8 @@ struct _RpFakeProvider
   guint            running_polls;
   guint            serial;
   gboolean         log;
+  RpFakeRequestHook hook;
+  gpointer         hook_data;
   RpFakeProvider  *foreign;
 };
 
@@ -1589,6 +1591,15 @@ on_early (SoupServer        *server,
 {
   RpFakeProvider *self = user_data;
   FaultEntry *entry = take_fault (self, path);
+  RpFakeRequestHook hook;
+  gpointer hook_data;
+
+  g_mutex_lock (&self->lock);
+  hook = self->hook;
+  hook_data = self->hook_data;
+  g_mutex_unlock (&self->lock);
+  if (hook != NULL)
+    hook (soup_server_message_get_method (msg), path, hook_data);
 
   g_object_set_data_full (G_OBJECT (msg), FAULT_KEY, entry, fault_entry_free);
   if (entry->fault.behavior == RP_FAKE_RESET_UPLOAD)
@@ -2101,4 +2112,22 @@ rp_fake_provider_set_log (RpFakeProvider *self,
 {
   g_return_if_fail (RP_IS_FAKE_PROVIDER (self));
   self->log = log;
+}
+
+/**
+ * rp_fake_provider_set_request_hook:
+ * @hook: (nullable): called for every request when its headers arrive, in the server's
+ *   thread; %NULL removes it
+ */
+void
+rp_fake_provider_set_request_hook (RpFakeProvider    *self,
+                                   RpFakeRequestHook  hook,
+                                   gpointer           user_data)
+{
+  g_return_if_fail (RP_IS_FAKE_PROVIDER (self));
+
+  g_mutex_lock (&self->lock);
+  self->hook = hook;
+  self->hook_data = user_data;
+  g_mutex_unlock (&self->lock);
 }

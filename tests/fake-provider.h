@@ -179,6 +179,24 @@ void            rp_fake_provider_clear_requests   (RpFakeProvider  *self);
 void            rp_fake_provider_set_log          (RpFakeProvider  *self,
                                                    gboolean         log);
 
+/**
+ * RpFakeRequestHook:
+ * @method: the request's method
+ * @path: its path
+ * @user_data: the data given with the hook
+ *
+ * Called in the server's thread as soon as a request's headers arrive, before its body is
+ * read: a test can look at the world as it is when the first byte reaches the server
+ * (for example, that a journal entry is already on disk).
+ */
+typedef void (*RpFakeRequestHook) (const char *method,
+                                   const char *path,
+                                   gpointer    user_data);
+
+void            rp_fake_provider_set_request_hook (RpFakeProvider    *self,
+                                                   RpFakeRequestHook  hook,
+                                                   gpointer           user_data);
+
 const char     *rp_fake_behavior_to_string        (RpFakeBehavior   behavior);
 gboolean        rp_fake_behavior_from_string      (const char      *name,
                                                    RpFakeBehavior  *behavior);

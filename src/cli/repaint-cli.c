@@ -55,7 +55,13 @@ rp_cli_parse_rect (const char *text,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  repaint-cli mask --image FILE --rect X,Y,W,H [--rect …] --output MASK.png\n\n%s\n",
+  fprintf (out, "%s\n\n"
+           "  repaint-cli providers [--json]\n"
+           "  repaint-cli models PROVIDER [--json]\n"
+           "  repaint-cli edit --provider ID --image FILE [--reference FILE]… [--mask FILE | --mask-rect X,Y,W,H]\n"
+           "                   --prompt TEXT [--model NAME] [--param KEY=VALUE]… [--base-url URL]\n"
+           "                   [--output DIR] [--json] [--no-history]\n"
+           "  repaint-cli mask --image FILE --rect X,Y,W,H [--rect …] --output MASK.png\n\n%s\n",
            _("Usage:"), _("Run “repaint-cli COMMAND --help” for the options of a command."));
 }
 
@@ -69,6 +75,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("repaint-cli");
+  /* stdout carries results (paths, JSON) for scripts; every log message goes to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2)
     {
@@ -87,6 +95,12 @@ main (int   argc,
     }
   if (g_str_equal (argv[1], "mask"))
     return rp_cli_mask (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "providers"))
+    return rp_cli_providers (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "models"))
+    return rp_cli_models (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "edit"))
+    return rp_cli_edit (argc - 1, argv + 1);
 
   rp_cli_error (_("unknown command “%s”"), argv[1]);
   usage (stderr);

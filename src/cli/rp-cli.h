@@ -2,6 +2,9 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "rp-provider-registry.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +15,14 @@ G_BEGIN_DECLS
 
 int      rp_cli_mask        (int          argc,
                              char       **argv);
+int      rp_cli_providers   (int          argc,
+                             char       **argv);
+int      rp_cli_models      (int          argc,
+                             char       **argv);
+int      rp_cli_edit        (int          argc,
+                             char       **argv);
+RpProviderRegistry *rp_cli_load_registry (gboolean report_problems);
+void     rp_cli_print_json  (JsonNode    *node);
 gboolean rp_cli_parse_rect  (const char  *text,
                              int         *x,
                              int         *y,

@@ -757,6 +757,76 @@ rp_history_save_thumbnail (GFile      *file,
                                   NULL, NULL, error);
 }
 
+static char *
+composite_name (guint index)
+{
+  return g_strdup_printf ("result-%u.png", index);
+}
+
+static char *
+composite_thumb_name (guint index)
+{
+  return g_strdup_printf ("thumb-%u.png", index);
+}
+
+/**
+ * rp_history_entry_write_composite_files:
+ * @index: the result this composite belongs to
+ * @composite: the result placed back into the full photo
+ *
+ * Writes result-N.png and thumb-N.png without touching the metadata, so it may run in a
+ * worker thread while the owner keeps recording other results on the main thread; then
+ * call rp_history_entry_record_composite() there.
+ */
+gboolean
+rp_history_entry_write_composite_files (RpHistoryEntry  *self,
+                                        guint            index,
+                                        GdkPixbuf       *composite,
+                                        GCancellable    *cancellable,
+                                        GError         **error)
+{
+  g_autofree char *name = composite_name (index);
+  g_autofree char *thumb_name = composite_thumb_name (index);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) thumb = NULL;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), FALSE);
+  g_return_val_if_fail (GDK_IS_PIXBUF (composite), FALSE);
+
+  file = g_file_get_child (self->dir, name);
+  thumb = g_file_get_child (self->dir, thumb_name);
+  return rp_history_save_png (file, composite, cancellable, error) &&
+         rp_history_save_thumbnail (thumb, composite, error);
+}
+
+/**
+ * rp_history_entry_record_composite:
+ * @index: a result whose composite files rp_history_entry_write_composite_files() wrote
+ *
+ * Records result-N.png and thumb-N.png in the metadata.
+ */
+gboolean
+rp_history_entry_record_composite (RpHistoryEntry  *self,
+                                   guint            index,
+                                   GError         **error)
+{
+  g_autofree char *name = composite_name (index);
+  g_autofree char *thumb_name = composite_thumb_name (index);
+  JsonObject *output;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), FALSE);
+
+  output = array_object (get_array (self, "outputs"), index);
+  if (output == NULL)
+    {
+      g_set_error (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT, "No result %u", index);
+      return FALSE;
+    }
+  json_object_set_string_member (output, "composite", name);
+  json_object_set_string_member (output, "thumbnail", thumb_name);
+  return save_meta (self, error);
+}
+
 /**
  * rp_history_entry_save_composite:
  * @index: the result this composite belongs to
@@ -771,27 +841,31 @@ rp_history_entry_save_composite (RpHistoryEntry  *self,
                                  GCancellable    *cancellable,
                                  GError         **error)
 {
-  JsonObject *output;
-  g_autofree char *name = g_strdup_printf ("result-%u.png", index);
-  g_autofree char *thumb_name = g_strdup_printf ("thumb-%u.png", index);
-  g_autoptr(GFile) file = g_file_get_child (self->dir, name);
-  g_autoptr(GFile) thumb = g_file_get_child (self->dir, thumb_name);
-
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), FALSE);
   g_return_val_if_fail (GDK_IS_PIXBUF (composite), FALSE);
 
-  output = array_object (get_array (self, "outputs"), index);
-  if (output == NULL)
+  if (array_object (get_array (self, "outputs"), index) == NULL)
     {
       g_set_error (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT, "No result %u", index);
       return FALSE;
     }
-  if (!rp_history_save_png (file, composite, cancellable, error) ||
-      !rp_history_save_thumbnail (thumb, composite, error))
-    return FALSE;
-  json_object_set_string_member (output, "composite", name);
-  json_object_set_string_member (output, "thumbnail", thumb_name);
-  return save_meta (self, error);
+  return rp_history_entry_write_composite_files (self, index, composite, cancellable, error) &&
+         rp_history_entry_record_composite (self, index, error);
+}
+
+/**
+ * rp_history_entry_get_output_metadata:
+ * @index: a result
+ *
+ * Returns: (transfer none) (nullable): what meta.json says about result @index (raw file,
+ *   mime, size, composite…), or %NULL
+ */
+JsonObject *
+rp_history_entry_get_output_metadata (RpHistoryEntry *self,
+                                      guint           index)
+{
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
+  return array_object (get_array (self, "outputs"), index);
 }
 
 /**

@@ -84,6 +84,16 @@ gboolean         rp_history_entry_save_composite   (RpHistoryEntry  *self,
                                                     GdkPixbuf       *composite,
                                                     GCancellable    *cancellable,
                                                     GError         **error);
+gboolean         rp_history_entry_write_composite_files (RpHistoryEntry *self,
+                                                    guint            index,
+                                                    GdkPixbuf       *composite,
+                                                    GCancellable    *cancellable,
+                                                    GError         **error);
+gboolean         rp_history_entry_record_composite (RpHistoryEntry  *self,
+                                                    guint            index,
+                                                    GError         **error);
+JsonObject      *rp_history_entry_get_output_metadata (RpHistoryEntry *self,
+                                                    guint            index);
 gboolean         rp_history_entry_set_member       (RpHistoryEntry  *self,
                                                     const char      *name,
                                                     JsonNode        *value,

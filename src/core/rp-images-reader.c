@@ -324,7 +324,28 @@ decode_base64 (RpImagesReader  *self,
 
   while (p < end)
     {
-      gint8 v = base64_values[*p];
+      gint8 v;
+
+      /* Whole quads of valid characters, four at a time. */
+      while (self->n_quad == 0 && self->n_pad == 0 && end - p >= 4)
+        {
+          gint8 a = base64_values[p[0]], b = base64_values[p[1]];
+          gint8 c = base64_values[p[2]], d = base64_values[p[3]];
+          guint32 quad;
+
+          if ((a | b | c | d) < 0)
+            break;
+          if (self->out_len + 3 > DECODE_BUFFER_BYTES && !flush_decoded (self, error))
+            return FALSE;
+          quad = (guint32) a << 18 | (guint32) b << 12 | (guint32) c << 6 | (guint32) d;
+          self->out[self->out_len++] = quad >> 16;
+          self->out[self->out_len++] = quad >> 8;
+          self->out[self->out_len++] = quad;
+          p += 4;
+        }
+      if (p == end)
+        break;
+      v = base64_values[*p];
 
       /* Padding ends the data: after it only more padding may come. */
       if (v < 0 || self->n_pad > 0)

@@ -7,6 +7,11 @@
 #include <string.h>
 
 #include "rp-json-tokenizer-private.h"
+
+/* Byte-parallel tests on a 64-bit word (SWAR): which bytes are zero, which have the high bit. */
+#define SWAR_ONES            G_GUINT64_CONSTANT (0x0101010101010101)
+#define SWAR_HIGH            G_GUINT64_CONSTANT (0x8080808080808080)
+#define SWAR_HAS_ZERO(v)     (((v) - SWAR_ONES) & ~(v) & SWAR_HIGH)
 #include "rp-transport.h"
 
 enum {
@@ -187,6 +192,25 @@ scan_string (RpJsonTokenizer  *tok,
     {
       guint8 c = p[i];
 
+      /* The common case, long runs of plain ASCII (base64 images): eight bytes at a time
+       * while none of them is a control character, non-ASCII, a quote or a backslash. */
+      if (tok->utf8_need == 0)
+        {
+          while (n - i >= 8)
+            {
+              guint64 x;
+
+              memcpy (&x, p + i, 8);
+              if (((x & SWAR_HIGH) | SWAR_HAS_ZERO (x ^ (SWAR_ONES * '"')) |
+                   SWAR_HAS_ZERO (x ^ (SWAR_ONES * '\\')) | ((x - SWAR_ONES * 0x20) & ~x & SWAR_HIGH)) != 0)
+                break;
+              i += 8;
+            }
+          while (i < n && (c = p[i]) >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+            i++;
+          if (i == n)
+            break;
+        }
       if (tok->utf8_need > 0)
         {
           if (c < tok->utf8_lo || c > tok->utf8_hi)
