@@ -51,4 +51,7 @@ void           rp_job_set_failure               (RpJob          *self,
                                                  const char     *provider_code,
                                                  const char     *next_step);
 
+void rp_job_set_invalid_param (RpJob      *self,
+                               const char *param);
+
 G_END_DECLS

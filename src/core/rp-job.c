@@ -26,6 +26,7 @@ struct _RpJob
   RpParams        *params;        /* a snapshot, with the prompt set */
   double           feather_px;
   char            *base_url;
+  char            *context;       /* how much around the mask goes out: "auto", "close", … */
 
   /* Progress. */
   GCancellable    *cancellable;
@@ -52,6 +53,7 @@ struct _RpJob
   guint            http_status;
   char            *provider_code;
   char            *next_step;
+  char            *invalid_param; /* what planning found wrong: a parameter, "images", "mask" */
 };
 
 enum {
@@ -184,6 +186,8 @@ rp_job_finalize (GObject *object)
   g_clear_pointer (&self->references, g_ptr_array_unref);
   g_clear_object (&self->params);
   g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->context, g_free);
+  g_clear_pointer (&self->invalid_param, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->results);
   g_clear_pointer (&self->request_id, g_free);
@@ -488,6 +492,60 @@ rp_job_set_feather_radius (RpJob  *self,
 
   if (require_unclaimed (self))
     self->feather_px = MAX (radius_px, 0.0);
+}
+
+/**
+ * rp_job_set_context:
+ * @context: (nullable): how much of the photo around the mask goes out when only part of it
+ *   is sent: "auto" (%NULL), "close", "wide", "very-wide" or "whole"
+ *
+ * Returns: whether @context is one of those
+ */
+gboolean
+rp_job_set_context (RpJob      *self,
+                    const char *context)
+{
+  RpPlacementOptions probe;
+
+  g_return_val_if_fail (RP_IS_JOB (self), FALSE);
+
+  rp_placement_options_init (&probe, NULL);
+  if (context != NULL && !rp_placement_options_set_context (&probe, context))
+    return FALSE;
+  if (require_unclaimed (self))
+    {
+      g_free (self->context);
+      self->context = g_strdup (context);
+    }
+  return TRUE;
+}
+
+const char *
+rp_job_get_context (RpJob *self)
+{
+  g_return_val_if_fail (RP_IS_JOB (self), NULL);
+  return self->context;
+}
+
+/**
+ * rp_job_get_invalid_param:
+ *
+ * Returns: (nullable): when planning refused the job, what to fix: a parameter's name,
+ *   %RP_PARAMS_INPUT_IMAGES or %RP_PARAMS_INPUT_MASK; %NULL otherwise
+ */
+const char *
+rp_job_get_invalid_param (RpJob *self)
+{
+  g_return_val_if_fail (RP_IS_JOB (self), NULL);
+  return self->invalid_param;
+}
+
+void
+rp_job_set_invalid_param (RpJob      *self,
+                          const char *param)
+{
+  g_free (self->invalid_param);
+  self->invalid_param = g_strdup (param);
 }
 
 /**

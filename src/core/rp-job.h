@@ -105,6 +105,10 @@ void           rp_job_add_reference             (RpJob       *self,
                                                  RpImage     *reference);
 void           rp_job_set_feather_radius        (RpJob       *self,
                                                  double       radius_px);
+gboolean       rp_job_set_context               (RpJob       *self,
+                                                 const char  *context);
+const char    *rp_job_get_context               (RpJob       *self);
+const char    *rp_job_get_invalid_param         (RpJob       *self);
 gboolean       rp_job_set_base_url              (RpJob       *self,
                                                  const char  *base_url,
                                                  GError     **error);

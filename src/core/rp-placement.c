@@ -1270,6 +1270,7 @@ rp_placement_options_for_params (RpPlacementOptions *options,
   const RpImageSpec *images;
   RpSizeRule rule = { 0 };
   GVariant *size_value;
+  RpSize chosen;
   guint i;
 
   g_return_if_fail (options != NULL);
@@ -1280,17 +1281,13 @@ rp_placement_options_for_params (RpPlacementOptions *options,
   if (size_spec != NULL && rp_param_spec_get_size_rule (size_spec) != NULL)
     rule = *rp_param_spec_get_size_rule (size_spec);
   size_value = size_spec != NULL ? rp_params_get_explicit_value (params, "size") : NULL;
-  if (size_value != NULL && g_variant_is_of_type (size_value, G_VARIANT_TYPE_STRING))
+  if (size_value != NULL && g_variant_is_of_type (size_value, G_VARIANT_TYPE_STRING) &&
+      rp_size_parse (g_variant_get_string (size_value, NULL), &chosen))
     {
-      RpSize chosen;
-
-      if (rp_size_parse (g_variant_get_string (size_value, NULL), &chosen))
-        {
-          /* The person picked a size: upload for exactly that one. */
-          rule.allow_auto = FALSE;
-          rule.n_sizes = 1;
-          rule.sizes[0] = chosen;
-        }
+      /* The person picked a size: upload for exactly that one. */
+      memset (&rule, 0, sizeof rule);
+      rule.n_sizes = 1;
+      rule.sizes[0] = chosen;
     }
   rp_placement_options_init (options, &rule);
 

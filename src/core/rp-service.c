@@ -438,43 +438,27 @@ rp_service_get_jobs (RpService *self)
 
 /* ---- Planning ------------------------------------------------------------------------- */
 
+/* Refuses @job for @cause, noting on it what the person should fix (not from a worker
+ * thread: there @job is %NULL). */
 static gboolean
-input_error (GError     **error,
+input_error (RpJob        *job,
+             GError      **error,
              const GError *cause)
 {
+  const char *param = NULL;
+
+  if (cause->domain == RP_PARAMS_ERROR)
+    param = rp_params_error_get_param (cause);
+  else if (g_error_matches (cause, RP_PLACEMENT_ERROR, RP_PLACEMENT_ERROR_NO_SIZE))
+    param = "size";
+  else if (g_error_matches (cause, RP_PLACEMENT_ERROR, RP_PLACEMENT_ERROR_TOO_LARGE))
+    param = RP_PARAMS_INPUT_IMAGES;
+  else if (cause->domain == RP_PLACEMENT_ERROR)
+    param = RP_PARAMS_INPUT_MASK;
+  if (job != NULL)
+    rp_job_set_invalid_param (job, param);
   g_set_error_literal (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID, cause->message);
   return FALSE;
-}
-
-static void
-options_for_spec (RpPlacementOptions *options,
-                  RpParams           *params)
-{
-  RpModelSpec *spec = rp_params_get_spec (params);
-  const RpImageSpec *images = rp_model_spec_get_images (spec);
-  RpParamSpec *size = rp_model_spec_lookup_param (spec, "size");
-  const RpSizeRule *rule = size != NULL ? rp_param_spec_get_size_rule (size) : NULL;
-  g_autoptr(GVariant) chosen = rp_params_get_explicit_value (params, "size");
-  RpSizeRule narrowed = { 0, };
-
-  /* A size the person picked is the only one to plan for. */
-  if (rule != NULL && chosen != NULL &&
-      rp_size_parse (g_variant_get_string (chosen, NULL), &narrowed.sizes[0]))
-    {
-      narrowed.n_sizes = 1;
-      rule = &narrowed;
-    }
-  rp_placement_options_init (options, rule);
-  options->min_pixels = images->min_pixels;
-  options->max_pixels = images->max_pixels;
-  options->max_bytes = images->max_bytes;
-  options->square_only = images->square;
-  for (guint i = 0; i < images->n_formats; i++)
-    options->original_formats |= RP_PLACEMENT_FORMAT_BIT (images->formats[i]);
-  if (images->n_formats == 0)
-    options->original_formats = RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_PNG) |
-                                RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_JPEG) |
-                                RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_WEBP);
 }
 
 static gboolean
@@ -529,7 +513,7 @@ validate_planned (RpJob        *job,
       all.mask = &mask;
     }
   if (!rp_params_validate (params, &all, &local_error))
-    return input_error (error, local_error);
+    return input_error (job, error, local_error);
   return TRUE;
 }
 
@@ -563,28 +547,38 @@ rp_service_plan_job (RpService  *self,
   mask = rp_job_get_mask (job);
   if (mask != NULL && rp_mask_is_empty (mask))
     mask = NULL;
+  rp_job_set_invalid_param (job, NULL);
   if (params != NULL)
     {
       if (!rp_params_set_inputs (params, 1 + rp_job_get_n_references (job), mask != NULL,
-                                 &local_error) ||
-          !rp_params_validate (params, NULL, &local_error))
+                                 &local_error))
         {
-          input_error (error, local_error);
+          input_error (job, error, local_error);
           return NULL;
         }
-      options_for_spec (&options, params);
+      rp_placement_options_for_params (&options, params);
+      if (rp_job_get_context (job) != NULL)
+        rp_placement_options_set_context (&options, rp_job_get_context (job));
     }
   else
     {
       rp_placement_options_init (&options, NULL);
       options.original_formats = RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_PNG) |
                                  RP_PLACEMENT_FORMAT_BIT (RP_IMAGE_FORMAT_JPEG);
+      if (rp_job_get_context (job) != NULL)
+        rp_placement_options_set_context (&options, rp_job_get_context (job));
     }
 
   placement = rp_placement_new (rp_job_get_image (job), mask, &options, &local_error);
   if (placement == NULL)
     {
-      input_error (error, local_error);
+      g_autoptr(GError) value_error = NULL;
+
+      /* A wrong value (a size no rule allows…) says more than the plan's failure. */
+      if (params != NULL && !rp_params_validate (params, NULL, &value_error))
+        input_error (job, error, value_error);
+      else
+        input_error (job, error, local_error);
       return NULL;
     }
   /* Ask for the size the upload was planned at, unless the person chose one. */
@@ -592,12 +586,14 @@ rp_service_plan_job (RpService  *self,
       !rp_params_is_set (params, "size") &&
       !rp_params_set_string (params, "size", rp_placement_get_size_param (placement), &local_error))
     {
-      input_error (error, local_error);
+      input_error (job, error, local_error);
       return NULL;
     }
+  /* The plan stays on the job even when the values are refused, so the window can draw
+   * what would go out while the person fixes them. */
+  rp_job_set_placement (job, placement);
   if (params != NULL && !validate_planned (job, placement, error))
     return NULL;
-  rp_job_set_placement (job, placement);
   return rp_job_get_placement (job);
 }
 
@@ -1004,7 +1000,7 @@ validate_written (Prepare  *p,
         inputs.mask = &mask;
     }
   if (!rp_params_validate (p->params, &inputs, &local_error))
-    return input_error (error, local_error);
+    return input_error (NULL, error, local_error);
   return TRUE;
 }
 
