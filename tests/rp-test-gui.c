@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 
+#include <adwaita.h>
+
 #include "rp-test-gui.h"
 
 void
@@ -123,4 +125,44 @@ rp_test_pixels_get (RpTestPixels *pixels,
   rgba[0] = p[3] ? MIN (p[2] * 255 / p[3], 255) : 0;
   rgba[1] = p[3] ? MIN (p[1] * 255 / p[3], 255) : 0;
   rgba[2] = p[3] ? MIN (p[0] * 255 / p[3], 255) : 0;
+}
+
+GtkWidget *
+rp_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+gboolean
+rp_test_message_dialog_shown (gpointer unused)
+{
+  return rp_test_find_message_dialog () != NULL;
+}
+
+void
+rp_test_use_private_dirs (const char *root)
+{
+  const char *vars[][2] = {
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, vars[i][1], NULL);
+
+      g_setenv (vars[i][0], dir, TRUE);
+    }
 }

@@ -36,4 +36,11 @@ void          rp_test_pixels_get  (RpTestPixels *pixels,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpTestPixels, rp_test_pixels_free)
 
+/* The visible AdwMessageDialog, if any, and a condition for rp_test_wait_until(). */
+GtkWidget  *rp_test_find_message_dialog   (void);
+gboolean    rp_test_message_dialog_shown  (gpointer    unused);
+/* Points XDG_CONFIG_HOME, XDG_DATA_HOME and XDG_CACHE_HOME into @root, so a test's files
+ * and settings stay its own. */
+void        rp_test_use_private_dirs      (const char *root);
+
 G_END_DECLS

@@ -311,19 +311,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *cache = NULL;
   int status;
 
   /* Settings in a real file (the keyfile backend) in folders of this test's own. */
   root = rp_test_tmpdir ();
-  config = g_build_filename (root, "config", NULL);
-  data = g_build_filename (root, "data", NULL);
-  cache = g_build_filename (root, "cache", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  rp_test_use_private_dirs (root);
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   g_unsetenv ("OPENAI_API_KEY");
 

@@ -97,28 +97,6 @@ store_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GtkWidget *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
 static void
 test_paint_and_export (void)
 {
@@ -234,8 +212,8 @@ test_paint_and_export (void)
   rp_test_write_png_header (bomb_path, 60000, 60000);
   rp_window_open_file (window, bomb_file);
   rp_test_wait_until (not_loading, window, 30);
-  rp_test_wait_until (dialog_shown, NULL, 10);
-  dialog = find_dialog ();
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  dialog = rp_test_find_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "bomb.png"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "60000 × 60000"));
   rp_test_wait_frame (dialog);

@@ -16,6 +16,7 @@ struct _RpApplication
   RpHistory          *history;
   RpProviderRegistry *registry;
   RpSecrets          *secrets;
+  RpService          *service;
   GSettings          *settings;
   GCancellable       *cancellable;
 };
@@ -65,6 +66,15 @@ rp_application_open (GApplication  *application,
       rp_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
+}
+
+/* A notification was clicked: bring Repaint to the front. */
+static void
+present_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
 }
 
 static void
@@ -159,6 +169,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "present", present_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, "s", NULL, NULL, { 0 } },
 };
@@ -206,6 +217,7 @@ rp_application_startup (GApplication *application)
   rp_provider_registry_load (self->registry);
   rp_provider_registry_discover_async (self->registry, self->cancellable, on_discovered, NULL);
   self->secrets = rp_secrets_new ();
+  self->service = rp_service_new (self->history, self->secrets);
   {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
     g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
@@ -237,6 +249,7 @@ rp_application_finalize (GObject *object)
 {
   RpApplication *self = RP_APPLICATION (object);
 
+  g_clear_object (&self->service);
   g_clear_object (&self->history);
   g_clear_object (&self->registry);
   g_clear_object (&self->secrets);
@@ -301,6 +314,18 @@ rp_application_get_registry (RpApplication *self)
 {
   g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
   return self->registry;
+}
+
+/**
+ * rp_application_get_service:
+ *
+ * Returns: (transfer none): the service that runs every window's edits
+ */
+RpService *
+rp_application_get_service (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+  return self->service;
 }
 
 /**

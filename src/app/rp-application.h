@@ -14,6 +14,7 @@ RpApplication      *rp_application_new          (GApplicationFlags flags);
 RpHistory          *rp_application_get_history  (RpApplication *self);
 RpProviderRegistry *rp_application_get_registry (RpApplication *self);
 RpSecrets          *rp_application_get_secrets  (RpApplication *self);
+RpService          *rp_application_get_service  (RpApplication *self);
 GSettings          *rp_application_get_settings (RpApplication *self);
 
 G_END_DECLS

@@ -40,7 +40,7 @@ rp_canvas_update_cursor (RpCanvas *self)
     name = "grabbing";
   else if (self->space_held)
     name = "grab";
-  else if (self->document == NULL)
+  else if (self->document == NULL || self->result.levels[0] != NULL)
     name = "default";
   else
     name = "crosshair";
@@ -91,7 +91,9 @@ rp_canvas_input_begin (RpCanvas        *self,
       rp_canvas_update_cursor (self);
       return;
     }
-  if (button != GDK_BUTTON_PRIMARY || self->document == NULL || self->mask == NULL)
+  /* A result under review is looked at, not painted on. */
+  if (button != GDK_BUTTON_PRIMARY || self->document == NULL || self->mask == NULL ||
+      self->result.levels[0] != NULL)
     return;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));

@@ -22,6 +22,15 @@ typedef struct
   guint64     serial;
 } OverlayTile;
 
+/* An image and its halvings, made in a worker thread, for drawing at any zoom without
+ * aliasing. */
+typedef struct
+{
+  GdkTexture   *levels[RP_CANVAS_MAX_LEVELS];
+  GCancellable *cancellable;
+  guint         pending;
+} Pyramid;
+
 struct _RpCanvas
 {
   GtkWidget      parent_instance;
@@ -31,8 +40,8 @@ struct _RpCanvas
   RpViewport    *viewport;
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
-  GdkTexture    *levels[RP_CANVAS_MAX_LEVELS];
-  GCancellable  *levels_cancellable;
+  Pyramid        photo;
+  Pyramid        result;         /* a result under review, the size of the photo */
   OverlayTile   *overlay_tiles;
   int            overlay_tiles_x;
   int            overlay_tiles_y;
@@ -45,6 +54,7 @@ struct _RpCanvas
   /* What would be sent (the crop box), and a streamed preview drawn inside it. */
   RpPlacement   *placement;
   GdkTexture    *preview;
+  RpPlacement   *preview_placement;
 
   /* Settings */
   RpTool         tool;
@@ -59,7 +69,7 @@ struct _RpCanvas
   guint          in_adjustment_update : 1;
   guint          space_held : 1;
   guint          pointer_inside : 1;
-  guint          levels_pending;
+  guint          show_original : 1;
   DragMode       drag;
   RpMaskOp       drag_op;
   double         drag_start_x;   /* view coordinates */
@@ -101,6 +111,10 @@ void rp_canvas_notify_busy         (RpCanvas        *self);
 void rp_canvas_render              (RpCanvas        *self,
                                     GtkSnapshot     *snapshot);
 void rp_canvas_reset_textures      (RpCanvas        *self);
+void rp_canvas_pyramid_set         (RpCanvas        *self,
+                                    Pyramid         *pyramid,
+                                    GdkPixbuf       *pixbuf);
+void rp_canvas_pyramid_clear       (Pyramid         *pyramid);
 void rp_canvas_invalidate_overlay  (RpCanvas        *self,
                                     int              x,
                                     int              y,

@@ -12,13 +12,16 @@
 /* Smaller levels stop once the longest edge is below this. */
 #define MIN_LEVEL_EDGE_PX 256
 
-static void
-clear_levels (RpCanvas *self)
+void
+rp_canvas_pyramid_clear (Pyramid *pyramid)
 {
   int i;
 
+  g_cancellable_cancel (pyramid->cancellable);
+  g_clear_object (&pyramid->cancellable);
   for (i = 0; i < RP_CANVAS_MAX_LEVELS; i++)
-    g_clear_object (&self->levels[i]);
+    g_clear_object (&pyramid->levels[i]);
+  pyramid->pending = 0;
 }
 
 static void
@@ -69,8 +72,10 @@ make_levels_done (GObject      *source,
 {
   g_autoptr(GPtrArray) levels = g_task_propagate_pointer (G_TASK (result), NULL);
   RpCanvas *self = user_data;
+  Pyramid *pyramid = g_object_get_data (G_OBJECT (result), "pyramid");
   guint i;
 
+  /* A cancelled task's pyramid may be gone or reused: only a live one is touched. */
   if (g_task_had_error (G_TASK (result)) || levels == NULL ||
       g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     {
@@ -79,48 +84,58 @@ make_levels_done (GObject      *source,
     }
   for (i = 0; i < levels->len && i + 1 < RP_CANVAS_MAX_LEVELS; i++)
     {
-      g_clear_object (&self->levels[i + 1]);
-      self->levels[i + 1] = gdk_texture_new_for_pixbuf (g_ptr_array_index (levels, i));
+      g_clear_object (&pyramid->levels[i + 1]);
+      pyramid->levels[i + 1] = gdk_texture_new_for_pixbuf (g_ptr_array_index (levels, i));
     }
 
-  self->levels_pending = 0;
+  pyramid->pending = 0;
   rp_canvas_notify_busy (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_unref (self);
+}
+
+/* Shows @pixbuf through @pyramid: full size now, the smaller levels when they are made. */
+void
+rp_canvas_pyramid_set (RpCanvas  *self,
+                       Pyramid   *pyramid,
+                       GdkPixbuf *pixbuf)
+{
+  g_autoptr(GTask) task = NULL;
+
+  rp_canvas_pyramid_clear (pyramid);
+  if (pixbuf == NULL)
+    return;
+  pyramid->cancellable = g_cancellable_new ();
+  pyramid->levels[0] = gdk_texture_new_for_pixbuf (pixbuf);
+  if (MAX (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf)) >= 2 * MIN_LEVEL_EDGE_PX)
+    {
+      pyramid->pending = 1;
+      task = g_task_new (NULL, pyramid->cancellable, make_levels_done, g_object_ref (self));
+      g_object_set_data (G_OBJECT (task), "pyramid", pyramid);
+      g_task_set_task_data (task, g_object_ref (pixbuf), g_object_unref);
+      g_task_run_in_thread (task, make_levels_thread);
+    }
 }
 
 /* Drops every cached texture and starts building the photo's levels again. */
 void
 rp_canvas_reset_textures (RpCanvas *self)
 {
-  GdkPixbuf *pixbuf;
-  g_autoptr(GTask) task = NULL;
-
-  g_cancellable_cancel (self->levels_cancellable);
-  g_clear_object (&self->levels_cancellable);
-  self->levels_cancellable = g_cancellable_new ();
-  clear_levels (self);
+  rp_canvas_pyramid_clear (&self->photo);
   clear_overlay (self);
-  self->levels_pending = 0;
 
   if (self->image == NULL)
-    return;
+    {
+      rp_canvas_notify_busy (self);
+      return;
+    }
 
-  pixbuf = rp_image_get_pixbuf (self->image);
-  self->levels[0] = gdk_texture_new_for_pixbuf (pixbuf);
+  rp_canvas_pyramid_set (self, &self->photo, rp_image_get_pixbuf (self->image));
   if (self->mask != NULL)
     {
       self->overlay_tiles_x = (rp_mask_get_width (self->mask) + RP_MASK_TILE_SIZE - 1) / RP_MASK_TILE_SIZE;
       self->overlay_tiles_y = (rp_mask_get_height (self->mask) + RP_MASK_TILE_SIZE - 1) / RP_MASK_TILE_SIZE;
       self->overlay_tiles = g_new0 (OverlayTile, (gsize) self->overlay_tiles_x * self->overlay_tiles_y);
-    }
-
-  if (MAX (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf)) >= 2 * MIN_LEVEL_EDGE_PX)
-    {
-      self->levels_pending = 1;
-      task = g_task_new (NULL, self->levels_cancellable, make_levels_done, g_object_ref (self));
-      g_task_set_task_data (task, g_object_ref (pixbuf), g_object_unref);
-      g_task_run_in_thread (task, make_levels_thread);
     }
   rp_canvas_notify_busy (self);
 }
@@ -137,7 +152,8 @@ rp_canvas_invalidate_overlay (RpCanvas *self,
 }
 
 static GdkTexture *
-choose_level (RpCanvas *self)
+choose_level (RpCanvas *self,
+              Pyramid  *pyramid)
 {
   double zoom = rp_viewport_get_zoom (self->viewport);
   int want = 0, k;
@@ -146,9 +162,9 @@ choose_level (RpCanvas *self)
   while (want + 1 < RP_CANVAS_MAX_LEVELS && zoom * (1 << (want + 1)) <= 1.0)
     want++;
   for (k = want; k > 0; k--)
-    if (self->levels[k] != NULL)
-      return self->levels[k];
-  return self->levels[0];
+    if (pyramid->levels[k] != NULL)
+      return pyramid->levels[k];
+  return pyramid->levels[0];
 }
 
 static GdkTexture *
@@ -310,12 +326,13 @@ render_shapes (RpCanvas    *self,
 
 /* The crop region of the placement in view coordinates. */
 static graphene_rect_t
-region_in_view (RpCanvas *self)
+region_in_view (RpCanvas    *self,
+                RpPlacement *placement)
 {
   cairo_rectangle_int_t region;
   double x0, y0, x1, y1;
 
-  rp_placement_get_region (self->placement, &region);
+  rp_placement_get_region (placement, &region);
   rp_viewport_image_to_view (self->viewport, region.x, region.y, &x0, &y0);
   rp_viewport_image_to_view (self->viewport, region.x + region.width, region.y + region.height, &x1, &y1);
   return GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
@@ -328,11 +345,11 @@ render_preview (RpCanvas    *self,
 {
   int width = gdk_texture_get_width (self->preview);
   int height = gdk_texture_get_height (self->preview);
-  graphene_rect_t region = region_in_view (self);
+  graphene_rect_t region = region_in_view (self, self->preview_placement);
   double px0, py0, px1, py1, x0, y0, x1, y1;
 
-  rp_placement_result_to_photo (self->placement, width, height, 0, 0, &px0, &py0);
-  rp_placement_result_to_photo (self->placement, width, height, width, height, &px1, &py1);
+  rp_placement_result_to_photo (self->preview_placement, width, height, 0, 0, &px0, &py0);
+  rp_placement_result_to_photo (self->preview_placement, width, height, width, height, &px1, &py1);
   rp_viewport_image_to_view (self->viewport, px0, py0, &x0, &y0);
   rp_viewport_image_to_view (self->viewport, px1, py1, &x1, &y1);
   gtk_snapshot_push_clip (snapshot, &region);
@@ -349,7 +366,7 @@ render_placement (RpCanvas    *self,
                   double       view_height)
 {
   graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, view_width, view_height);
-  graphene_rect_t region = region_in_view (self);
+  graphene_rect_t region = region_in_view (self, self->placement);
   g_autoptr(PangoLayout) layout = NULL;
   g_autofree char *text = NULL;
   g_autofree char *scale = NULL;
@@ -421,7 +438,9 @@ rp_canvas_render (RpCanvas    *self,
   double x0, y0;
   graphene_rect_t rect;
 
-  if (self->image == NULL || self->levels[0] == NULL)
+  gboolean reviewing = self->result.levels[0] != NULL;
+
+  if (self->image == NULL || self->photo.levels[0] == NULL)
     return;
 
   rp_viewport_image_to_view (self->viewport, 0, 0, &x0, &y0);
@@ -430,13 +449,21 @@ rp_canvas_render (RpCanvas    *self,
                              rp_viewport_get_content_height (self->viewport));
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_append_texture (snapshot, choose_level (self), &rect);
-  if (self->placement != NULL && self->preview != NULL)
-    render_preview (self, snapshot);
-  if (self->show_mask && self->preview == NULL)
-    render_overlay (self, snapshot, width, height);
-  if (self->placement != NULL && self->drag == DRAG_NONE)
-    render_placement (self, snapshot, width, height);
-  render_shapes (self, snapshot, width, height);
+  /* Under review, the result replaces the photo (and the marks on it) unless the person
+   * holds Compare. */
+  if (reviewing && !self->show_original)
+    gtk_snapshot_append_texture (snapshot, choose_level (self, &self->result), &rect);
+  else
+    gtk_snapshot_append_texture (snapshot, choose_level (self, &self->photo), &rect);
+  if (!reviewing)
+    {
+      if (self->preview_placement != NULL && self->preview != NULL)
+        render_preview (self, snapshot);
+      if (self->show_mask && self->preview == NULL)
+        render_overlay (self, snapshot, width, height);
+      if (self->placement != NULL && self->drag == DRAG_NONE && self->preview == NULL)
+        render_placement (self, snapshot, width, height);
+      render_shapes (self, snapshot, width, height);
+    }
   gtk_snapshot_pop (snapshot);
 }

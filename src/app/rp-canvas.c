@@ -167,7 +167,8 @@ rp_canvas_dispose (GObject *object)
   RpCanvas *self = RP_CANVAS (object);
 
   rp_canvas_input_cancel (self);
-  g_cancellable_cancel (self->levels_cancellable);
+  rp_canvas_pyramid_clear (&self->photo);
+  rp_canvas_pyramid_clear (&self->result);
   disconnect_mask (self);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_func (self->document, on_document_notify, self);
@@ -175,6 +176,7 @@ rp_canvas_dispose (GObject *object)
   g_clear_object (&self->image);
   g_clear_object (&self->placement);
   g_clear_object (&self->preview);
+  g_clear_object (&self->preview_placement);
   rp_canvas_reset_textures (self);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, on_adjustment_value_changed, self);
@@ -185,7 +187,6 @@ rp_canvas_dispose (GObject *object)
   if (self->viewport != NULL)
     g_signal_handlers_disconnect_by_func (self->viewport, on_viewport_changed, self);
   g_clear_object (&self->viewport);
-  g_clear_object (&self->levels_cancellable);
 
   G_OBJECT_CLASS (rp_canvas_parent_class)->dispose (object);
 }
@@ -385,7 +386,6 @@ static void
 rp_canvas_init (RpCanvas *self)
 {
   self->viewport = rp_viewport_new ();
-  self->levels_cancellable = g_cancellable_new ();
   self->lasso_points = g_array_new (FALSE, FALSE, sizeof (double));
   self->tool = RP_TOOL_BRUSH;
   self->brush_size = 80;
@@ -564,7 +564,7 @@ gboolean
 rp_canvas_get_busy (RpCanvas *self)
 {
   g_return_val_if_fail (RP_IS_CANVAS (self), FALSE);
-  return self->levels_pending > 0;
+  return self->photo.pending > 0 || self->result.pending > 0;
 }
 
 void
@@ -639,18 +639,76 @@ rp_canvas_get_placement (RpCanvas *self)
  * rp_canvas_set_preview:
  * @preview: (nullable): a partial image as the model sent it (the size of the upload), or
  *   %NULL
+ * @placement: (nullable): the plan of the edit it belongs to
  *
- * Draws @preview where the placement puts it back, inside the crop box. Needs a placement.
+ * Draws @preview where @placement puts it back, inside its crop box.
  */
 void
-rp_canvas_set_preview (RpCanvas   *self,
-                       GdkTexture *preview)
+rp_canvas_set_preview (RpCanvas    *self,
+                       GdkTexture  *preview,
+                       RpPlacement *placement)
 {
   g_return_if_fail (RP_IS_CANVAS (self));
   g_return_if_fail (preview == NULL || GDK_IS_TEXTURE (preview));
+  g_return_if_fail (placement == NULL || RP_IS_PLACEMENT (placement));
 
-  if (g_set_object (&self->preview, preview))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (preview == NULL || placement == NULL)
+    {
+      preview = NULL;
+      placement = NULL;
+    }
+  g_set_object (&self->preview_placement, placement);
+  g_set_object (&self->preview, preview);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * rp_canvas_set_result:
+ * @result: (nullable): a result put back into the photo (the photo's size), or %NULL to
+ *   end the review
+ *
+ * Shows @result in place of the photo, for review before it is applied.
+ */
+void
+rp_canvas_set_result (RpCanvas  *self,
+                      GdkPixbuf *result)
+{
+  g_return_if_fail (RP_IS_CANVAS (self));
+  g_return_if_fail (result == NULL || GDK_IS_PIXBUF (result));
+
+  rp_canvas_pyramid_set (self, &self->result, result);
+  self->show_original = FALSE;
+  rp_canvas_update_cursor (self);
+  rp_canvas_notify_busy (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+rp_canvas_get_reviewing (RpCanvas *self)
+{
+  g_return_val_if_fail (RP_IS_CANVAS (self), FALSE);
+  return self->result.levels[0] != NULL;
+}
+
+/* While reviewing a result: show the original photo instead (Compare held). */
+void
+rp_canvas_set_show_original (RpCanvas *self,
+                             gboolean  show_original)
+{
+  g_return_if_fail (RP_IS_CANVAS (self));
+
+  show_original = !!show_original;
+  if (self->show_original == show_original)
+    return;
+  self->show_original = show_original;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+rp_canvas_get_show_original (RpCanvas *self)
+{
+  g_return_val_if_fail (RP_IS_CANVAS (self), FALSE);
+  return self->show_original;
 }
 
 /* Returns: (transfer none) (nullable) */

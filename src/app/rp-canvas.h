@@ -51,6 +51,13 @@ void        rp_canvas_set_placement      (RpCanvas    *self,
                                           RpPlacement *placement);
 GdkTexture *rp_canvas_get_preview        (RpCanvas    *self);
 void        rp_canvas_set_preview        (RpCanvas    *self,
-                                          GdkTexture  *preview);
+                                          GdkTexture  *preview,
+                                          RpPlacement *placement);
+void        rp_canvas_set_result         (RpCanvas    *self,
+                                          GdkPixbuf   *result);
+gboolean    rp_canvas_get_reviewing      (RpCanvas    *self);
+void        rp_canvas_set_show_original  (RpCanvas    *self,
+                                          gboolean     show_original);
+gboolean    rp_canvas_get_show_original  (RpCanvas    *self);
 
 G_END_DECLS

@@ -36,9 +36,20 @@ struct _RpWindow
   GCancellable         *autosave_cancellable;
   RpMask               *watched_mask;
 
-  /* The edit: planning, jobs (rp-window-edit.c) */
+  /* The edit: planning, jobs, results (rp-window-edit.c) */
+  GtkWidget            *result_bar;
+  GtkWidget            *result_choices;
+  GtkWidget            *compare_button;
   guint                 plan_id;
   char                 *blocker;
+  guint                 next_job_number;
+  RpJob                *preview_job;        /* the edit whose previews the canvas shows */
+  RpJob                *review_job;         /* the edit whose results are under review */
+  guint                 review_index;
+  RpImage              *review_image;
+  GCancellable         *review_cancellable;
+  gint64                compare_pressed_us;
+  gboolean              compare_was_on;
 
   /* State */
   guint                 autosave_id;

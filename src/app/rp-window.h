@@ -27,6 +27,19 @@ void        rp_window_add_toast           (RpWindow            *self,
 RpGallery  *rp_window_get_gallery         (RpWindow            *self);
 RpSidebar  *rp_window_get_sidebar         (RpWindow            *self);
 void        rp_window_update_plan         (RpWindow            *self);
+RpJob      *rp_window_generate            (RpWindow            *self);
+GtkWidget  *rp_window_show_job_error      (RpWindow            *self,
+                                           RpJob               *job);
+RpJob      *rp_window_get_review_job      (RpWindow            *self);
+RpImage    *rp_window_get_review_image    (RpWindow            *self);
+void        rp_window_save_result_async   (RpWindow            *self,
+                                           GFile               *file,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    rp_window_save_result_finish  (RpWindow            *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
 const char *rp_window_get_blocker         (RpWindow            *self);
 GtkWindow  *rp_window_show_entry          (RpWindow            *self,
                                            RpHistoryEntry      *entry);

@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The edit in the window: prompt, references, the crop box. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "fake-provider.h"
+#include "rp-application.h"
+#include "rp-canvas-private.h"
+#include "rp-job-row.h"
+#include "rp-test-gui.h"
+#include "rp-test-util.h"
+#include "rp-window.h"
+
+#define TEST_KEY "sk-edit-test-0123456789abcdef"
+
+static RpApplication *app;
+static char *root;
+static RpFakeProvider *fake;
+
+static const char *provider_ids[] = { "openai", "mixrouter", "quickrouter", "crazyrouter", "venice" };
+
+/* Every provider goes to the fake, with a key for this session. */
+static void
+route_to_fake (void)
+{
+  g_autofree char *base = rp_fake_provider_url (fake, "/v1");
+  GVariantBuilder urls;
+  guint i;
+
+  g_variant_builder_init (&urls, G_VARIANT_TYPE ("a{ss}"));
+  for (i = 0; i < G_N_ELEMENTS (provider_ids); i++)
+    {
+      g_variant_builder_add (&urls, "{ss}", provider_ids[i], base);
+      rp_service_set_api_key (rp_application_get_service (app), provider_ids[i], TEST_KEY);
+    }
+  g_settings_set_value (rp_application_get_settings (app), "base-urls", g_variant_builder_end (&urls));
+}
+
+static gboolean
+document_ready (gpointer data)
+{
+  RpWindow *window = data;
+
+  return rp_window_get_document (window) != NULL && !rp_window_get_loading (window) &&
+         !rp_canvas_get_busy (rp_window_get_canvas (window));
+}
+
+static gboolean
+strip_idle (gpointer data)
+{
+  return !rp_reference_strip_get_busy (data);
+}
+
+static RpWindow *
+open_photo (void)
+{
+  RpWindow *window = rp_window_new (GTK_APPLICATION (app));
+  g_autofree char *photo = rp_test_sample_photo ();
+  g_autoptr(GFile) file = g_file_new_for_path (photo);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  rp_test_show_window (GTK_WINDOW (window));
+  rp_window_open_file (window, file);
+  rp_test_wait_until (document_ready, window, 30);
+  return window;
+}
+
+static GFile *
+write_reference (const char *name,
+                 int         width,
+                 int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (width, height, FALSE);
+  g_autofree char *path = g_build_filename (root, name, NULL);
+
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+  return g_file_new_for_path (path);
+}
+
+static const char *
+reference_name (RpReferenceStrip *strip,
+                guint             position)
+{
+  g_autoptr(RpImage) image = g_list_model_get_item (rp_reference_strip_get_model (strip), position);
+
+  return image ? rp_image_get_display_name (image) : NULL;
+}
+
+static void
+paint_rect (RpWindow *window,
+            int       x,
+            int       y,
+            int       width,
+            int       height)
+{
+  RpDocument *document = rp_window_get_document (window);
+
+  rp_document_begin_mask_edit (document);
+  rp_mask_fill_rect (rp_document_get_mask (document), x, y, width, height, RP_MASK_OP_PAINT);
+  rp_document_end_mask_edit (document, "Rectangle");
+}
+
+static char *last_message;
+
+static void
+on_message (RpReferenceStrip *strip,
+            const char       *text)
+{
+  g_free (last_message);
+  last_message = g_strdup (text);
+}
+
+/* References arrive as a drop does (several files, one not an image), keep their order,
+ * reorder and go; one becomes the photo, undoably; the model's limit is shown and held. */
+static void
+test_references (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpReferenceStrip *strip = rp_sidebar_get_reference_strip (sidebar);
+  RpDocument *document = rp_window_get_document (window);
+  g_autoptr(RpImage) photo = g_object_ref (rp_document_get_image (document));
+  g_autofree char *bogus_path = g_build_filename (root, "notes.png", NULL);
+  GFile *files[3];
+  GtkWidget *tile;
+
+  g_signal_connect (strip, "message", G_CALLBACK (on_message), NULL);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  g_assert_cmpuint (rp_reference_strip_get_max (strip), ==, 15);
+
+  g_assert_true (g_file_set_contents (bogus_path, "not an image at all", -1, NULL));
+  files[0] = write_reference ("fabric.png", 300, 200);
+  files[1] = g_file_new_for_path (bogus_path);
+  files[2] = write_reference ("lamp.png", 120, 160);
+  rp_reference_strip_add_files (strip, files, 3);
+  rp_test_wait_until (strip_idle, strip, 20);
+  g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 2);
+  g_assert_cmpstr (reference_name (strip, 0), ==, "fabric.png");
+  g_assert_cmpstr (reference_name (strip, 1), ==, "lamp.png");
+  /* The file that is not an image is named; the others still came in. */
+  g_assert_nonnull (last_message);
+  g_assert_nonnull (strstr (last_message, "notes.png"));
+
+  /* The tiles number the images of the request: the photo is 1. */
+  rp_test_wait_frame (GTK_WIDGET (window));
+  tile = rp_reference_strip_get_tile (strip, 0);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "image 2"));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-references.png"));
+
+  /* Reorder from the tile's menu, then back by dragging's code path. */
+  g_assert_true (gtk_widget_activate_action (tile, "tile.move", "i", 1));
+  g_assert_cmpstr (reference_name (strip, 0), ==, "lamp.png");
+  rp_reference_strip_move (strip, 1, 0);
+  g_assert_cmpstr (reference_name (strip, 0), ==, "fabric.png");
+
+  /* Use as base image: the reference becomes the photo and the photo a reference. */
+  tile = rp_reference_strip_get_tile (strip, 1);
+  g_assert_true (gtk_widget_activate_action (tile, "tile.use-as-base", NULL));
+  g_assert_cmpstr (rp_image_get_display_name (rp_document_get_image (document)), ==, "lamp.png");
+  g_assert_true (reference_name (strip, 1) == rp_image_get_display_name (photo));
+  g_assert_cmpint (rp_mask_get_width (rp_document_get_mask (document)), ==, 120);
+  g_assert_true (rp_document_undo (document));
+  g_assert_true (rp_document_get_image (document) == photo);
+
+  /* DALL·E 2 takes the photo alone: the references stay but are marked, Generate says why. */
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "dall-e-2"));
+  g_assert_cmpuint (rp_reference_strip_get_max (strip), ==, 0);
+  g_assert_false (rp_reference_strip_get_can_add (strip));
+  rp_window_update_plan (window);
+  g_assert_nonnull (rp_window_get_blocker (window));
+  g_test_message ("blocker: %s", rp_window_get_blocker (window));
+  g_assert_nonnull (strstr (rp_window_get_blocker (window), "at most 1 image"));
+  g_assert_true (gtk_widget_has_css_class (rp_reference_strip_get_tile (strip, 0), "rp-over-limit"));
+  g_clear_pointer (&last_message, g_free);
+  rp_reference_strip_add_files (strip, files, 1);
+  g_assert_nonnull (last_message);
+  g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 2);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-references-over-limit.png"));
+
+  /* Removing both lifts the block (the prompt still missing aside). */
+  g_assert_true (gtk_widget_activate_action (rp_reference_strip_get_tile (strip, 0), "tile.remove", NULL));
+  rp_reference_strip_remove (strip, 0);
+  g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 0);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a red lamp");
+  rp_window_update_plan (window);
+  /* Without a mask DALL·E 2 edits only transparent pixels, and the photo has none. */
+  g_assert_nonnull (strstr (rp_window_get_blocker (window), "Paint a mask"));
+  paint_rect (window, 1000, 700, 200, 200);
+  rp_window_update_plan (window);
+  /* It wants a square image: the plan crops or pads to one, so nothing blocks. */
+  g_assert_null (rp_window_get_blocker (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_object_unref (files[i]);
+  g_clear_pointer (&last_message, g_free);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The prompt counts characters against the model's limit; a prompt too long blocks Generate
+ * with the reason on the prompt; recent prompts come back. */
+static void
+test_prompt (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpPromptBox *prompt = rp_sidebar_get_prompt_box (sidebar);
+  GSettings *settings = rp_application_get_settings (app);
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_auto(GStrv) recent = NULL;
+
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "dall-e-2"));
+  g_assert_cmpuint (rp_prompt_box_get_max_length (prompt), ==, 1000);
+  paint_rect (window, 1000, 700, 200, 200);
+  rp_window_update_plan (window);
+  g_assert_nonnull (rp_window_get_blocker (window));
+
+  /* Characters, not bytes: 1000 CJK characters fit, 1001 do not. */
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (long_text, "风");
+  rp_prompt_box_set_text (prompt, long_text->str);
+  g_assert_cmpuint (rp_prompt_box_get_length (prompt), ==, 1000);
+  rp_window_update_plan (window);
+  g_assert_null (rp_window_get_blocker (window));
+  g_string_append (long_text, "筝");
+  rp_prompt_box_set_text (prompt, long_text->str);
+  rp_window_update_plan (window);
+  g_assert_nonnull (rp_window_get_blocker (window));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (rp_prompt_box_get_text_view (prompt)), "error") ||
+                 gtk_widget_has_css_class (gtk_widget_get_ancestor (rp_prompt_box_get_text_view (prompt), GTK_TYPE_SCROLLED_WINDOW), "error"));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-prompt-too-long.png"));
+
+  /* GPT Image takes 32000. */
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  rp_window_update_plan (window);
+  g_assert_null (rp_window_get_blocker (window));
+
+  /* Recent prompts: newest first, no duplicates. */
+  g_settings_reset (settings, "recent-prompts");
+  rp_prompt_box_set_text (prompt, "remove the kite");
+  rp_prompt_box_remember (prompt);
+  rp_prompt_box_set_text (prompt, "  a seagull instead  ");
+  rp_prompt_box_remember (prompt);
+  rp_prompt_box_set_text (prompt, "remove the kite");
+  rp_prompt_box_remember (prompt);
+  recent = g_settings_get_strv (settings, "recent-prompts");
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);
+  g_assert_cmpstr (recent[0], ==, "remove the kite");
+  g_assert_cmpstr (recent[1], ==, "a seagull instead");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The crop box: a small mask sends only the part around it, drawn on the canvas with the
+ * upload size; the rest of the photo is dimmed; "Whole Photo" sends everything. */
+static void
+test_crop_box (void)
+{
+  RpWindow *window = open_photo ();
+  RpCanvas *canvas = rp_window_get_canvas (window);
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  GSettings *settings = rp_application_get_settings (app);
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) after = NULL;
+  g_autoptr(RpTestPixels) pb = NULL;
+  g_autoptr(RpTestPixels) pa = NULL;
+  RpPlacement *placement;
+  cairo_rectangle_int_t region;
+  graphene_point_t far;
+  double vx, vy;
+  guint8 rb[4], ra[4];
+
+  g_settings_set_string (settings, "crop-context", "auto");
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  rp_window_update_plan (window);
+  g_assert_null (rp_canvas_get_placement (canvas) ? NULL : (gpointer) 1);
+  g_assert_false (rp_placement_get_is_cropped (rp_canvas_get_placement (canvas)));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  before = rp_test_render (GTK_WIDGET (window));
+
+  paint_rect (window, 1700, 560, 160, 120);
+  rp_window_update_plan (window);
+  placement = rp_canvas_get_placement (canvas);
+  g_assert_nonnull (placement);
+  g_assert_true (rp_placement_get_is_cropped (placement));
+  rp_placement_get_region (placement, &region);
+  g_assert_cmpint (region.x, <=, 1700);
+  g_assert_cmpint (region.x + region.width, >=, 1860);
+  g_assert_cmpint (region.width, <, 1200);
+
+  rp_test_wait_frame (GTK_WIDGET (window));
+  after = rp_test_render (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (after, "edit-crop-box.png"));
+  pb = rp_test_pixels_new (before);
+  pa = rp_test_pixels_new (after);
+  /* Far from the box (the lower left of the photo) the photo is dimmed. */
+  rp_viewport_image_to_view (rp_canvas_get_viewport (canvas), 300, 1400, &vx, &vy);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (vx, vy), &far));
+  rp_test_pixels_get (pb, far.x, far.y, rb);
+  rp_test_pixels_get (pa, far.x, far.y, ra);
+  g_assert_cmpint (ra[0] + ra[1] + ra[2], <, (rb[0] + rb[1] + rb[2]) * 3 / 4);
+
+  /* Whole Photo: nothing is cropped, nothing dimmed. */
+  g_settings_set_string (settings, "crop-context", "whole");
+  rp_window_update_plan (window);
+  g_assert_false (rp_placement_get_is_cropped (rp_canvas_get_placement (canvas)));
+  g_settings_set_string (settings, "crop-context", "auto");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+
+static gboolean
+job_finished (gpointer data)
+{
+  return rp_job_is_finished (data);
+}
+
+static gboolean
+review_ready (gpointer data)
+{
+  return rp_window_get_review_image (data) != NULL && !rp_canvas_get_busy (rp_window_get_canvas (data));
+}
+
+/* Every pixel more than @margin away from the rectangle is the photo's, byte for byte. */
+static void
+assert_untouched_outside (GdkPixbuf *photo,
+                          GdkPixbuf *result,
+                          int        rx,
+                          int        ry,
+                          int        rw,
+                          int        rh,
+                          int        margin)
+{
+  int width = gdk_pixbuf_get_width (photo), height = gdk_pixbuf_get_height (photo);
+  int nc = gdk_pixbuf_get_n_channels (photo), rnc = gdk_pixbuf_get_n_channels (result);
+  const guint8 *a = gdk_pixbuf_read_pixels (photo), *b = gdk_pixbuf_read_pixels (result);
+  int x, y;
+  guint64 checked = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (result), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (result), ==, height);
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      {
+        const guint8 *pa = a + (gsize) y * gdk_pixbuf_get_rowstride (photo) + x * nc;
+        const guint8 *pb = b + (gsize) y * gdk_pixbuf_get_rowstride (result) + x * rnc;
+
+        if (x >= rx - margin && x < rx + rw + margin && y >= ry - margin && y < ry + rh + margin)
+          continue;
+        if (pa[0] != pb[0] || pa[1] != pb[1] || pa[2] != pb[2])
+          g_error ("pixel %d,%d changed outside the mask: %02x%02x%02x → %02x%02x%02x",
+                   x, y, pa[0], pa[1], pa[2], pb[0], pb[1], pb[2]);
+        checked++;
+      }
+  g_assert_cmpuint (checked, >, (guint64) width * height / 2);
+}
+
+static void
+pixel_at (GdkPixbuf *pixbuf,
+          int        x,
+          int        y,
+          guint8     rgb[3])
+{
+  const guint8 *p = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf) +
+                    x * gdk_pixbuf_get_n_channels (pixbuf);
+
+  memcpy (rgb, p, 3);
+}
+
+static gboolean previewed;
+
+static void
+on_partial (RpJob     *job,
+            guint      index,
+            GFile     *file,
+            GdkPixbuf *preview,
+            RpWindow  *window)
+{
+  /* The window's own handler ran first: the preview is on the canvas now. */
+  if (rp_canvas_get_preview (rp_window_get_canvas (window)) != NULL && !previewed)
+    {
+      previewed = TRUE;
+      rp_test_wait_frame (GTK_WIDGET (window));
+      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-partial-preview.png"));
+    }
+}
+
+/* The whole job in the window: a painted photo, two references added as a drop adds them,
+ * a prompt, Generate; partial previews drawn on the canvas; the result placed back with
+ * every pixel outside the mask untouched; Apply (undoable); a second, chained edit. */
+static void
+test_generate_apply_chain (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpReferenceStrip *strip = rp_sidebar_get_reference_strip (sidebar);
+  RpDocument *document = rp_window_get_document (window);
+  g_autoptr(RpImage) photo = g_object_ref (rp_document_get_image (document));
+  g_autoptr(RpImage) applied = NULL;
+  RpParams *params;
+  RpJob *job;
+  GFile *files[2];
+  RpFakeRequest *request;
+  const RpFakeImage *mask;
+  guint8 rgb[3];
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  rp_fake_provider_clear_requests (fake);
+  rp_fake_provider_set_result_color (fake, 0x20c040ff);
+  rp_fake_provider_set_sse_interval (fake, 150);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  params = rp_sidebar_get_params (sidebar);
+  g_assert_true (rp_params_set_boolean (params, "stream", TRUE, NULL));
+  g_assert_true (rp_params_set_int (params, "partial_images", 2, NULL));
+
+  paint_rect (window, 1700, 560, 200, 140);
+  files[0] = write_reference ("fabric.png", 300, 200);
+  files[1] = write_reference ("lamp.png", 120, 160);
+  rp_reference_strip_add_files (strip, files, 2);
+  rp_test_wait_until (strip_idle, strip, 20);
+  g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 2);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a green kite");
+  rp_window_update_plan (window);
+  g_assert_null (rp_window_get_blocker (window));
+
+  previewed = FALSE;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  job = g_list_model_get_item (rp_service_get_jobs (rp_application_get_service (app)), 0);
+  g_assert_nonnull (job);
+  g_signal_connect (job, "partial-image", G_CALLBACK (on_partial), window);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-job-running.png"));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  g_assert_true (previewed);
+
+  /* On the wire: the photo then the references as image[], the mask with alpha. */
+  request = rp_fake_provider_get_request (fake, 0);
+  g_assert_cmpstr (rp_fake_request_get_field (request, "prompt"), ==, "a green kite");
+  g_assert_cmpuint (rp_fake_request_get_n_images (request), ==, 4);
+  g_assert_cmpstr (rp_fake_request_get_image (request, 0)->field, ==, "image[]");
+  g_assert_cmpstr (rp_fake_request_get_image (request, 2)->field, ==, "image[]");
+  mask = rp_fake_request_get_image (request, 3);
+  g_assert_cmpstr (mask->field, ==, "mask");
+  g_assert_true (mask->has_alpha);
+  g_assert_cmpint (mask->width, ==, rp_fake_request_get_image (request, 0)->width);
+  rp_fake_request_unref (request);
+
+  /* The result is shown for review, placed back at full resolution. */
+  rp_test_wait_until (review_ready, window, 30);
+  g_assert_true (rp_window_get_review_job (window) == job);
+  assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+                            1700, 560, 200, 140, 10);
+  pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 1800, 630, rgb);
+  g_assert_cmpint (rgb[0], ==, 0x20);
+  g_assert_cmpint (rgb[1], ==, 0xc0);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-result-review.png"));
+
+  /* Compare shows the photo as it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+  g_assert_true (rp_canvas_get_show_original (rp_window_get_canvas (window)));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-result-compare.png"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+
+  /* Apply: the result is the photo now, as one undoable step. */
+  applied = g_object_ref (rp_window_get_review_image (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
+  g_assert_true (rp_document_get_image (document) == applied);
+  g_assert_null (rp_window_get_review_job (window));
+  g_assert_cmpstr (rp_document_get_undo_label (document), ==, "Apply Result");
+  g_assert_true (rp_document_undo (document));
+  g_assert_true (rp_document_get_image (document) == photo);
+  g_assert_true (rp_document_redo (document));
+  g_assert_true (rp_document_get_image (document) == applied);
+
+  /* A second edit starts from the first one's result. */
+  rp_fake_provider_clear_requests (fake);
+  rp_fake_provider_set_result_color (fake, 0xe02020ff);
+  rp_document_begin_mask_edit (document);
+  rp_mask_clear (rp_document_get_mask (document));
+  rp_document_end_mask_edit (document, "Clear");
+  paint_rect (window, 400, 1100, 160, 120);
+  rp_reference_strip_clear (strip);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a red balloon");
+  g_clear_object (&job);
+  job = rp_window_generate (window);
+  g_assert_nonnull (job);
+  g_object_ref (job);
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  rp_test_wait_until (review_ready, window, 30);
+  assert_untouched_outside (rp_image_get_pixbuf (applied), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+                            400, 1100, 160, 120, 10);
+  /* The first edit is still there in the second result. */
+  pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 1800, 630, rgb);
+  g_assert_cmpint (rgb[1], ==, 0xc0);
+  pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 480, 1160, rgb);
+  g_assert_cmpint (rgb[0], ==, 0xe0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-chained.png"));
+
+  g_object_unref (job);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_object_unref (files[i]);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A refusal by the service's moderation: its message, what to do, and nothing lost. */
+static void
+test_moderation_keeps_inputs (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpDocument *document = rp_window_get_document (window);
+  g_autoptr(RpMask) before = NULL;
+  g_autofree char *prompt = NULL;
+  GtkWidget *dialog;
+  RpJob *job;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  rp_fake_provider_push (fake, "/images/edits", RP_FAKE_MODERATION);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 1000, 700, 300, 200);
+  before = rp_mask_copy (rp_document_get_mask (document));
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "something the service refuses");
+
+  job = g_object_ref (rp_window_generate (window));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_FAILED);
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  dialog = rp_test_find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "The Service Refused the Request");
+  g_assert_nonnull (rp_job_get_provider_message (job));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), rp_job_get_provider_message (job)));
+  g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), TEST_KEY));
+  rp_test_wait_frame (dialog);
+  g_free (rp_test_save_artifact (rp_test_render (dialog), "edit-moderation-dialog.png"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Nothing was lost: same photo, mask, prompt. */
+  prompt = rp_prompt_box_get_text (rp_sidebar_get_prompt_box (sidebar));
+  g_assert_cmpstr (prompt, ==, "something the service refuses");
+  for (int y = 650; y < 950; y += 7)
+    for (int x = 950; x < 1350; x += 7)
+      g_assert_cmpint (rp_mask_get_pixel (rp_document_get_mask (document), x, y), ==, rp_mask_get_pixel (before, x, y));
+  g_assert_null (rp_window_get_review_job (window));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-failed-row.png"));
+
+  g_object_unref (job);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+cancel_when_uploading (RpJob      *job,
+                       GParamSpec *pspec,
+                       RpWindow   *window)
+{
+  guint number = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (job), "rp-job-number"));
+
+  /* What the row's Cancel button does. */
+  if (rp_job_get_state (job) == RP_JOB_STATE_UPLOADING)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-job", "u", number));
+}
+
+/* Cancel during the upload: the edit stops, no dialog, the inputs stay. */
+static void
+test_cancel_upload (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpJob *job;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 1000, 700, 300, 200);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "never mind");
+  job = rp_window_generate (window);
+  g_assert_nonnull (job);
+  g_object_ref (job);
+  g_signal_connect (job, "notify::state", G_CALLBACK (cancel_when_uploading), window);
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_CANCELLED);
+  g_assert_null (rp_test_find_message_dialog ());
+  g_assert_null (rp_window_get_review_job (window));
+  g_assert_false (rp_mask_is_empty (rp_document_get_mask (rp_window_get_document (window))));
+  g_object_unref (job);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Each built-in dialect, through the window: a result comes back and is placed back. */
+static void
+test_every_dialect (void)
+{
+  static const struct { const char *provider; const char *model; } cases[] = {
+    { "openai", "gpt-image-1.5" },
+    { "openai", "dall-e-2" },
+    { "mixrouter", NULL },
+    { "quickrouter", NULL },
+    { "crazyrouter", NULL },
+    { "venice", NULL },
+  };
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpDocument *document = rp_window_get_document (window);
+  RpImage *photo = rp_document_get_image (document);
+  guint i;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  paint_rect (window, 1200, 800, 180, 150);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a small boat");
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(RpJob) job = NULL;
+      g_autofree char *name = NULL;
+
+      g_test_message ("%s %s", cases[i].provider, cases[i].model ? cases[i].model : "(default model)");
+      g_assert_true (rp_sidebar_select (sidebar, cases[i].provider, cases[i].model));
+      rp_window_update_plan (window);
+      if (rp_window_get_blocker (window) != NULL)
+        g_error ("%s: %s", cases[i].provider, rp_window_get_blocker (window));
+      job = g_object_ref (rp_window_generate (window));
+      rp_test_wait_until (job_finished, job, 60);
+      if (rp_job_get_state (job) != RP_JOB_STATE_DONE)
+        g_error ("%s: %s", cases[i].provider, rp_job_get_error (job)->message);
+      rp_test_wait_until (review_ready, window, 30);
+      assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+                                1200, 800, 180, 150, 12);
+      name = g_strdup_printf ("edit-dialect-%s%s%s.png", cases[i].provider, cases[i].model ? "-" : "",
+                              cases[i].model ? cases[i].model : "");
+      rp_test_wait_frame (GTK_WIDGET (window));
+      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), name));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.discard-result", NULL));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  root = rp_test_tmpdir ();
+  rp_test_use_private_dirs (root);
+  g_unsetenv ("OPENAI_API_KEY");
+
+  {
+    g_autofree char *providers = g_build_filename (g_get_user_config_dir (), "repaint", "providers", NULL);
+    g_autofree char *mixrouter = g_build_filename (providers, "mixrouter.json", NULL);
+
+    /* mixrouter's task is polled every 0.1 s here, not every few seconds. */
+    g_mkdir_with_parents (providers, 0700);
+    g_assert_true (g_file_set_contents (mixrouter,
+                                        "{\"id\":\"mixrouter\",\"extends\":\"mixrouter\",\"operations\":{\"edit\":"
+                                        "{\"responses\":{\"async\":{\"poll\":{\"interval_s\":0.1,\"timeout_s\":30}}}}}}",
+                                        -1, NULL));
+  }
+
+  gtk_test_init (&argc, &argv, NULL);
+  fake = rp_fake_provider_new ();
+  app = rp_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/repaint/edit/references", test_references);
+  g_test_add_func ("/repaint/edit/prompt", test_prompt);
+  g_test_add_func ("/repaint/edit/crop-box", test_crop_box);
+  g_test_add_func ("/repaint/edit/generate-apply-chain", test_generate_apply_chain);
+  g_test_add_func ("/repaint/edit/moderation-keeps-inputs", test_moderation_keeps_inputs);
+  g_test_add_func ("/repaint/edit/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/repaint/edit/every-dialect", test_every_dialect);
+
+  status = g_test_run ();
+  g_clear_object (&fake);
+  rp_test_tmpdir_remove (root);
+  return status;
+}
