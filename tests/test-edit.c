@@ -19,6 +19,58 @@ static RpApplication *app;
 static char *root;
 static RpFakeProvider *fake;
 
+/* A stand-in for the desktop's notification server (org.gtk.Notifications, as GNOME Shell
+ * has it) on the test's private bus: it records what the application sends. */
+static GPtrArray *notifications;   /* char *: "title\nbody" */
+
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+on_notification_call (GDBusConnection       *connection,
+                      const char            *sender,
+                      const char            *path,
+                      const char            *interface,
+                      const char            *method,
+                      GVariant              *parameters,
+                      GDBusMethodInvocation *invocation,
+                      gpointer               user_data)
+{
+  if (g_str_equal (method, "AddNotification"))
+    {
+      g_autoptr(GVariant) props = g_variant_get_child_value (parameters, 2);
+      const char *title = "", *body = "";
+
+      g_variant_lookup (props, "title", "&s", &title);
+      g_variant_lookup (props, "body", "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", title, body));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+serve_notifications (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  static const GDBusInterfaceVTable vtable = { on_notification_call, NULL, NULL, { 0 } };
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  if (bus == NULL)
+    return;
+  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+}
+
 static const char *provider_ids[] = { "openai", "mixrouter", "quickrouter", "crazyrouter", "venice" };
 
 /* Every provider goes to the fake, with a key for this session. */
@@ -313,6 +365,20 @@ test_crop_box (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
 
 static gboolean
 job_finished (gpointer data)
@@ -647,6 +713,176 @@ test_every_dialect (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Several results: a choice, stepped with the keyboard; each can be saved (PNG as
+ * composited, JPEG, WebP), copied, and dragged out as a file. */
+static void
+test_results_choice_save_copy (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpJob *job;
+  GListModel *results;
+  g_autoptr(RpJobResult) second = NULL;
+  GtkWidget *choice;
+  GListModel *controllers;
+  GdkContentProvider *provider = NULL;
+  GValue value = G_VALUE_INIT;
+  GSList *files;
+  const char *formats[] = { "png", "jpg", "webp" };
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  g_assert_true (rp_params_set_int (rp_sidebar_get_params (sidebar), "n", 2, NULL));
+  paint_rect (window, 900, 900, 200, 150);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "two kinds of cloud");
+  job = g_object_ref (rp_window_generate (window));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  results = rp_job_get_results (job);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 2);
+  rp_test_wait_until (review_ready, window, 30);
+
+  /* Page Down / Page Up step through the results. */
+  {
+    g_autoptr(RpJobResult) first = g_list_model_get_item (results, 0);
+
+    g_assert_true (g_file_equal (rp_image_get_file (rp_window_get_review_image (window)),
+                                 rp_job_result_get_composite (first)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-result", NULL));
+    rp_test_wait_until (review_ready, window, 30);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-result", NULL));
+    rp_test_wait_until (review_ready, window, 30);
+    g_assert_true (g_file_equal (rp_image_get_file (rp_window_get_review_image (window)),
+                                 rp_job_result_get_composite (first)));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-result", NULL));
+  rp_test_wait_until (review_ready, window, 30);
+  second = g_list_model_get_item (results, 1);
+  g_assert_true (g_file_equal (rp_image_get_file (rp_window_get_review_image (window)),
+                               rp_job_result_get_composite (second)));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-results-choice.png"));
+
+  /* Save As in each format: what is written decodes to the result's pixels and size. */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("saved.%s", formats[i]);
+      g_autofree char *path = g_build_filename (root, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GAsyncResult) saved = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpImage) back = NULL;
+
+      rp_window_save_result_async (window, file, NULL, store_result, &saved);
+      rp_test_wait_until (result_ready, &saved, 30);
+      if (!rp_window_save_result_finish (window, saved, &error))
+        g_error ("saving %s: %s", name, error->message);
+      back = rp_image_load_file (file, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (rp_image_get_width (back), ==, rp_image_get_width (rp_window_get_review_image (window)));
+      if (g_str_equal (formats[i], "png"))
+        {
+          g_autofree char *a = NULL, *b = NULL;
+          gsize la, lb;
+
+          /* PNG: the composite itself, byte for byte. */
+          g_assert_true (g_file_load_contents (file, NULL, &a, &la, NULL, NULL));
+          g_assert_true (g_file_load_contents (rp_job_result_get_composite (second), NULL, &b, &lb, NULL, NULL));
+          g_assert_cmpmem (a, la, b, lb);
+        }
+      else
+        g_assert_cmpint (rp_image_get_format (back), ==,
+                         g_str_equal (formats[i], "jpg") ? RP_IMAGE_FORMAT_JPEG : RP_IMAGE_FORMAT_WEBP);
+    }
+
+  /* Copy puts the result on the clipboard. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-result", NULL));
+  g_assert_true (gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (gtk_widget_get_clipboard (GTK_WIDGET (window))),
+                                                   GDK_TYPE_TEXTURE));
+
+  /* Dragging a result out offers its file, as a file manager expects. */
+  choice = NULL;
+  {
+    GtkWidget *bar = NULL;
+    GtkWidget *w;
+
+    /* The choices sit in the result bar above the canvas. */
+    for (w = GTK_WIDGET (rp_window_get_canvas (window)); w != NULL && bar == NULL; w = gtk_widget_get_parent (w))
+      if (GTK_IS_OVERLAY (w))
+        bar = w;
+    g_assert_nonnull (bar);
+    for (w = gtk_widget_get_first_child (bar); w != NULL; w = gtk_widget_get_next_sibling (w))
+      if (gtk_widget_has_css_class (w, "rp-result-bar"))
+        choice = gtk_widget_get_first_child (gtk_widget_get_first_child (w));
+  }
+  g_assert_nonnull (choice);
+  controllers = gtk_widget_observe_controllers (choice);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && provider == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        g_signal_emit_by_name (controller, "prepare", 10.0, 10.0, &provider);
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (provider);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_assert_true (gdk_content_provider_get_value (provider, &value, NULL));
+  files = g_value_get_boxed (&value);
+  g_assert_nonnull (files);
+  g_assert_true (g_file_query_exists (files->data, NULL));
+  g_assert_true (g_str_has_suffix (g_file_peek_path (files->data), ".png"));
+  g_value_unset (&value);
+  g_object_unref (provider);
+
+  g_object_unref (job);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+notified (gpointer data)
+{
+  return notifications->len > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+window_inactive (gpointer data)
+{
+  return !gtk_window_is_active (data);
+}
+
+/* An edit that ends while the person is in another window is announced on the desktop. */
+static void
+test_notification (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  GtkWidget *other;
+  guint before = notifications->len;
+  RpJob *job;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 900, 900, 200, 150);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a lighthouse");
+  job = g_object_ref (rp_window_generate (window));
+
+  /* Another window takes the focus. */
+  other = gtk_window_new ();
+  rp_test_show_window (GTK_WINDOW (other));
+  rp_test_wait_until (window_inactive, window, 10);
+
+  rp_test_wait_until (job_finished, job, 60);
+  rp_test_wait_until (notified, GUINT_TO_POINTER (before), 10);
+  g_assert_cmpstr (g_ptr_array_index (notifications, before), ==, "Edit Finished\na lighthouse");
+
+  gtk_window_destroy (GTK_WINDOW (other));
+  g_object_unref (job);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +907,7 @@ main (int   argc,
   }
 
   gtk_test_init (&argc, &argv, NULL);
+  serve_notifications ();
   fake = rp_fake_provider_new ();
   app = rp_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -682,10 +919,13 @@ main (int   argc,
   g_test_add_func ("/repaint/edit/generate-apply-chain", test_generate_apply_chain);
   g_test_add_func ("/repaint/edit/moderation-keeps-inputs", test_moderation_keeps_inputs);
   g_test_add_func ("/repaint/edit/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/repaint/edit/results-choice-save-copy", test_results_choice_save_copy);
+  g_test_add_func ("/repaint/edit/notification", test_notification);
   g_test_add_func ("/repaint/edit/every-dialect", test_every_dialect);
 
   status = g_test_run ();
   g_clear_object (&fake);
+  g_clear_pointer (&notifications, g_ptr_array_unref);
   rp_test_tmpdir_remove (root);
   return status;
 }
