@@ -7,6 +7,7 @@
 
 #include "rp-document.h"
 #include "rp-image.h"
+#include "rp-local-fill.h"
 #include "rp-mask.h"
 #include "rp-png.h"
 #include "rp-size-rule.h"
