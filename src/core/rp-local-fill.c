@@ -1142,7 +1142,7 @@ fill_schedule (Fill *fill)
           lv->n_pm = 1;
           lv->radius = REFINE_RADIUS_PX;
         }
-      fill->work_total += (gint64) lv->n_em * (lv->n_pm * COST_PM * (gint64) lv->n_target +
+      fill->work_total += (gint64) lv->n_em * (lv->n_pm * COST_PM * lv->k * (gint64) lv->n_target +
                                                COST_VOTE * (gint64) lv->n_hole);
       if (k != fill->n_levels - 1)
         fill->work_total += COST_VOTE * (gint64) lv->n_hole;
