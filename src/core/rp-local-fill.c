@@ -30,7 +30,8 @@
  *    (a non-local means over patches). Where the candidates agree — an edge that carries
  *    on, a regular texture — the fill stays sharp; where the photo gives no single answer
  *    the fill settles on what the candidates have in common instead of committing to one
- *    arbitrary guess. This is what lifts the fill's fidelity (SSIM) above diffusion.
+ *    arbitrary guess. In the benchmark this is what lifts the fill's fidelity (SSIM) above
+ *    diffusion-based inpainting.
  *  - A vote also counts less the deeper its patch centre lies in the hole (confidence
  *    CONFIDENCE_BASE^-distance, after Wexler et al.), so the rim of the hole follows the
  *    patches anchored in known pixels.
@@ -41,7 +42,7 @@
  *    copied from full-resolution source patches, never interpolated.
  *
  * Pixels are stored as four bytes (R, G, B and a zero byte) so that a patch row is 28
- * aligned-enough bytes for SSE2; the zero byte costs nothing in the distances.
+ * contiguous bytes, two SSE2 loads; the zero byte adds nothing to the distances.
  *
  * Work is split into bands of rows, run by a small pool of threads (one per core). A band
  * only reads its own rows' field during propagation, so results do not depend on which
@@ -77,7 +78,7 @@
 #define PM_ITERS              2
 #define PM_ITERS_FULL         1
 /* Levels with more target patches than this are refined only: one short pass. */
-#define REFINE_TARGET_PX      (1500 * 1000)
+#define REFINE_TARGET_PX      (600 * 1000)
 #define REFINE_RADIUS_PX      6
 
 /* Matches kept per target patch. 6 against 1 lifts the mean hole SSIM of the benchmark
@@ -115,7 +116,7 @@ enum {
 typedef struct
 {
   int       w, h;
-  guint8   *px;       /* w × h × 4: R G B feature; hole pixels hold the current estimate */
+  guint8   *px;       /* w × h × 4: R G B 0; hole pixels hold the current estimate */
   guint8   *flags;    /* w × h */
   gint16   *nnf;      /* w × h × 2: source centre (x, y) of each target */
   guint32  *dist;     /* w × h: patch distance of the current match of each target */
@@ -1458,6 +1459,10 @@ plan_region (RpLocalFill *self)
  * and must not be modified until every run has finished.
  *
  * Reads the mask inside its bounding box once, to plan the region.
+ *
+ * Cost: working memory is about 80 bytes per pixel of the region for regions up to six
+ * megapixels and about 25 beyond (a 100 MP photo with 30 % painted peaks near 2.5 GB
+ * including the photo); a 2 MP photo with a 5 % hole takes under a second on two cores.
  *
  * Returns: (transfer full): a new #RpLocalFill
  */

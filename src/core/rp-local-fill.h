@@ -9,6 +9,15 @@
 
 G_BEGIN_DECLS
 
+/* RpLocalFill — the offline fill (provider "local"): redraws the masked part of a photo
+ * from the rest of it, without network.
+ *
+ * A run returns the filled crop, not the whole image: the rectangle that
+ * rp_local_fill_get_region() reports (the mask's bounding box plus context). Inside it,
+ * pixels with mask coverage 0 keep their original bytes, coverage from
+ * RP_MASK_EXPORT_THRESHOLD up is replaced, and the soft rim in between is blended in
+ * proportion; the caller composites the crop back at the region's position. */
+
 /* The offline fill refuses to run when less than this share of the image around the
  * mask is left unpainted: there would be too little to copy from. */
 #define RP_LOCAL_FILL_MIN_SOURCE_PERCENT 10
