@@ -1683,10 +1683,16 @@ report_relay (gpointer data,
   ProgressRelay *relay = data;
   ProgressMessage *msg = g_new (ProgressMessage, 1);
 
+  g_autoptr(GSource) source = g_idle_source_new ();
+
   msg->relay = g_atomic_rc_box_acquire (relay);
   msg->fraction = fraction;
-  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, progress_message_deliver,
-                              msg, progress_message_free);
+  /* Not g_main_context_invoke(): from a worker thread whose thread-default context is the
+   * global one, it may run the callback right here when the main thread is not iterating. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_message_deliver, msg, progress_message_free);
+  g_source_set_static_name (source, "[repaint] local fill progress");
+  g_source_attach (source, relay->context);
 }
 
 static void
