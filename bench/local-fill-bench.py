@@ -94,11 +94,11 @@ def brush_path(mask, rng, points, radius):
         cv2.circle(mask, (int(x1), int(y1)), radius, 255, -1)
 
 
-def make_hole(shape, w, h, rng):
+def make_hole(shape, w, h, rng, fraction=None):
     """A binary hole (uint8, 255 = fill) covering a fraction drawn from the shape's range."""
     mask = np.zeros((h, w), np.uint8)
     lo, hi = (0.02, 0.05) if shape == "stroke" else (0.02, 0.10)
-    target = rng.uniform(lo, hi) * w * h
+    target = (fraction if fraction is not None else rng.uniform(lo, hi)) * w * h
     if shape == "ellipse":
         ratio = rng.uniform(0.5, 2.0)
         a = np.sqrt(target * ratio / np.pi)
@@ -319,9 +319,7 @@ def report(rows, photos, methods, root, driver, work):
             b = int(np.sqrt(0.05 * w * h / (np.pi * 1.6)))
             cv2.ellipse(hole, (w // 2, h // 2), (int(1.6 * b), b), 20, 0, 360, 255, -1)
         else:
-            rng = np.random.default_rng([SEED, 999])
-            while np.count_nonzero(hole) < 0.05 * w * h:
-                hole = np.maximum(hole, make_hole("blob", w, h, rng))
+            hole = make_hole("blob", w, h, np.random.default_rng([SEED, 999]), 0.05)
         mask_path = os.path.join(work, "timing-mask.png")
         write_mask_png(mask_path, hole)
         times = {m: [] for m in methods}
