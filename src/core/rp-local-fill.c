@@ -880,10 +880,12 @@ weight_band (gpointer data,
          * gets the plain mean. */
         if (lv->flags[i] & FLAG_TARGET)
           for (j = 0; j < lv->k; j++)
-            lv->weight[lv->k * i + j] =
-              lv->conf[i] * (p->weight_scale > 0
-                             ? MAX (expf (-(float) lv->dist[lv->k * i + j] * p->weight_scale), 1e-30f)
-                             : 1.0f);
+            {
+              float d = (float) lv->dist[lv->k * i + j];
+              float w = p->weight_scale > 0 ? MAX (expf (-d * p->weight_scale), 1e-30f) : 1.0f;
+
+              lv->weight[lv->k * i + j] = lv->conf[i] * w;
+            }
       }
 }
 
@@ -1476,7 +1478,8 @@ rp_local_fill_new (GdkPixbuf *image,
   g_return_val_if_fail (RP_IS_MASK (mask), NULL);
   g_return_val_if_fail (gdk_pixbuf_get_colorspace (image) == GDK_COLORSPACE_RGB, NULL);
   g_return_val_if_fail (gdk_pixbuf_get_bits_per_sample (image) == 8, NULL);
-  g_return_val_if_fail (gdk_pixbuf_get_n_channels (image) == 3 + gdk_pixbuf_get_has_alpha (image), NULL);
+  g_return_val_if_fail (gdk_pixbuf_get_n_channels (image) ==
+                        3 + gdk_pixbuf_get_has_alpha (image), NULL);
   g_return_val_if_fail (rp_mask_get_width (mask) == gdk_pixbuf_get_width (image), NULL);
   g_return_val_if_fail (rp_mask_get_height (mask) == gdk_pixbuf_get_height (image), NULL);
 
