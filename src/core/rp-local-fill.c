@@ -81,14 +81,15 @@
 #define REFINE_TARGET_PX      (600 * 1000)
 #define REFINE_RADIUS_PX      6
 
-/* Matches kept per target patch. 6 against 1 lifts the mean hole SSIM of the benchmark
- * by about 0.05 for about three times the search work; 8 adds little more. The best match
- * searches the whole level; the others only look around themselves. Levels of more than
- * KNN_MAX_LEVEL_PX pixels keep one match, to bound memory: a level takes 9 + 12 k bytes
- * per pixel (81 with six matches, 21 with one). */
-#define KNN                   6
+/* Matches kept per target patch. 8 against 1 lifts the mean hole SSIM of the benchmark
+ * by about 0.05 for about three times the search work. The best match searches the whole
+ * level; the others only look within KNN_NEAR_RADIUS_PX of themselves (a wider look costs
+ * more and measured no better). Levels of more than KNN_MAX_LEVEL_PX pixels keep one
+ * match, to bound memory: a level takes 9 + 12 k bytes per pixel (105 with eight
+ * matches, 21 with one). */
+#define KNN                   8
 #define KNN_MAX_LEVEL_PX      (6 * 1000 * 1000)
-#define KNN_NEAR_RADIUS_PX    8
+#define KNN_NEAR_RADIUS_PX    2
 
 /* Votes are weighted by exp (-d / (2 VOTE_SIGMA_SCALE s)), with d the patch distance and
  * s this percentile of the best matches' distances over the level. */
@@ -1462,7 +1463,7 @@ plan_region (RpLocalFill *self)
  *
  * Reads the mask inside its bounding box once, to plan the region.
  *
- * Cost: working memory is about 80 bytes per pixel of the region for regions up to six
+ * Cost: working memory is about 110 bytes per pixel of the region for regions up to six
  * megapixels and about 25 beyond (a 100 MP photo with 30 % painted peaks near 2.5 GB
  * including the photo); a 2 MP photo with a 5 % hole takes under a second on two cores.
  *
