@@ -226,8 +226,6 @@ static void
 rp_job_row_class_init (RpJobRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
 
   object_class->dispose = rp_job_row_dispose;
 }
