@@ -12,6 +12,64 @@ rp_test_sample_photo (void)
   return g_build_filename (RP_TEST_SOURCE_ROOT, "data", "sample", "kite.jpg", NULL);
 }
 
+static const guint8 *
+pixel_at (GdkPixbuf *pixbuf,
+          int        x,
+          int        y)
+{
+  return gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf) +
+         x * gdk_pixbuf_get_n_channels (pixbuf);
+}
+
+/* In the sample photo's sky blue is always the strongest channel. */
+guint
+rp_test_sample_count_not_sky (GdkPixbuf *pixbuf,
+                              int        x,
+                              int        y,
+                              int        width,
+                              int        height)
+{
+  guint n = 0;
+
+  for (int py = y; py < y + height; py++)
+    for (int px = x; px < x + width; px++)
+      {
+        const guint8 *p = pixel_at (pixbuf, px, py);
+
+        n += p[2] < MAX (p[0], p[1]);
+      }
+  return n;
+}
+
+void
+rp_test_assert_untouched_outside (GdkPixbuf *photo,
+                                  GdkPixbuf *result,
+                                  int        x,
+                                  int        y,
+                                  int        width,
+                                  int        height,
+                                  int        margin)
+{
+  int pw = gdk_pixbuf_get_width (photo), ph = gdk_pixbuf_get_height (photo);
+  guint64 checked = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (result), ==, pw);
+  g_assert_cmpint (gdk_pixbuf_get_height (result), ==, ph);
+  for (int py = 0; py < ph; py++)
+    for (int px = 0; px < pw; px++)
+      {
+        const guint8 *a = pixel_at (photo, px, py), *b = pixel_at (result, px, py);
+
+        if (px >= x - margin && px < x + width + margin && py >= y - margin && py < y + height + margin)
+          continue;
+        if (a[0] != b[0] || a[1] != b[1] || a[2] != b[2])
+          g_error ("pixel %d,%d changed outside the mask: %02x%02x%02x → %02x%02x%02x",
+                   px, py, a[0], a[1], a[2], b[0], b[1], b[2]);
+        checked++;
+      }
+  g_assert_cmpuint (checked, >, (guint64) pw * ph / 2);
+}
+
 char *
 rp_test_tmpdir (void)
 {
@@ -75,6 +133,38 @@ rp_test_pattern_pixbuf (int      width,
           p[3] = 128 + ((x + 3 * y) % 128);
       }
   return pixbuf;
+}
+
+RpImage *
+rp_test_pattern_image (const char *dir,
+                       const char *name,
+                       int         width,
+                       int         height)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (width, height, FALSE);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  RpImage *image;
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  image = rp_image_load_file (file, NULL, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+RpMask *
+rp_test_rect_mask (RpImage *image,
+                   int      x,
+                   int      y,
+                   int      width,
+                   int      height)
+{
+  RpMask *mask = rp_mask_new (rp_image_get_width (image), rp_image_get_height (image));
+
+  rp_mask_fill_rect (mask, x, y, width, height, RP_MASK_OP_PAINT);
+  return mask;
 }
 
 guint32

@@ -105,6 +105,26 @@ run_cli (Fixture    *f,
   return g_subprocess_get_exit_status (proc);
 }
 
+/* A mask file of the fixture's 640 × 480 photo with one rectangle painted. */
+static char *
+write_mask (Fixture    *f,
+            const char *name,
+            int         x,
+            int         y,
+            int         width,
+            int         height)
+{
+  char *path = path_in (f, name);
+  g_autoptr(RpMask) mask = rp_mask_new (640, 480);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  rp_mask_fill_rect (mask, x, y, width, height, RP_MASK_OP_PAINT);
+  rp_mask_save_png (mask, file, NULL, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 static JsonNode *
 parse (const char *text)
 {
@@ -251,16 +271,10 @@ static void
 test_edit_plain_no_history (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autofree char *mask_path = path_in (f, "mask.png");
+  g_autofree char *mask_path = write_mask (f, "mask.png", 300, 200, 100, 100);
   g_autofree char *history = g_build_filename (f->dir, "data", "repaint", "history", NULL);
-  g_autoptr(RpMask) mask = rp_mask_new (640, 480);
-  g_autoptr(GFile) mask_file = g_file_new_for_path (mask_path);
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
 
-  rp_mask_fill_rect (mask, 300, 200, 100, 100, RP_MASK_OP_PAINT);
-  rp_mask_save_png (mask, mask_file, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpint (run_cli (f, TRUE, "edit", "--provider", "openai", "--image", f->photo,
                             "--mask", mask_path, "--prompt", "a cat", "--base-url", f->base_url,
                             "--no-history", NULL), ==, 0);

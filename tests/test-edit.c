@@ -392,40 +392,6 @@ review_ready (gpointer data)
   return rp_window_get_review_image (data) != NULL && !rp_canvas_get_busy (rp_window_get_canvas (data));
 }
 
-/* Every pixel more than @margin away from the rectangle is the photo's, byte for byte. */
-static void
-assert_untouched_outside (GdkPixbuf *photo,
-                          GdkPixbuf *result,
-                          int        rx,
-                          int        ry,
-                          int        rw,
-                          int        rh,
-                          int        margin)
-{
-  int width = gdk_pixbuf_get_width (photo), height = gdk_pixbuf_get_height (photo);
-  int nc = gdk_pixbuf_get_n_channels (photo), rnc = gdk_pixbuf_get_n_channels (result);
-  const guint8 *a = gdk_pixbuf_read_pixels (photo), *b = gdk_pixbuf_read_pixels (result);
-  int x, y;
-  guint64 checked = 0;
-
-  g_assert_cmpint (gdk_pixbuf_get_width (result), ==, width);
-  g_assert_cmpint (gdk_pixbuf_get_height (result), ==, height);
-  for (y = 0; y < height; y++)
-    for (x = 0; x < width; x++)
-      {
-        const guint8 *pa = a + (gsize) y * gdk_pixbuf_get_rowstride (photo) + x * nc;
-        const guint8 *pb = b + (gsize) y * gdk_pixbuf_get_rowstride (result) + x * rnc;
-
-        if (x >= rx - margin && x < rx + rw + margin && y >= ry - margin && y < ry + rh + margin)
-          continue;
-        if (pa[0] != pb[0] || pa[1] != pb[1] || pa[2] != pb[2])
-          g_error ("pixel %d,%d changed outside the mask: %02x%02x%02x → %02x%02x%02x",
-                   x, y, pa[0], pa[1], pa[2], pb[0], pb[1], pb[2]);
-        checked++;
-      }
-  g_assert_cmpuint (checked, >, (guint64) width * height / 2);
-}
-
 static void
 pixel_at (GdkPixbuf *pixbuf,
           int        x,
@@ -521,7 +487,7 @@ test_generate_apply_chain (void)
   /* The result is shown for review, placed back at full resolution. */
   rp_test_wait_until (review_ready, window, 30);
   g_assert_true (rp_window_get_review_job (window) == job);
-  assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+  rp_test_assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
                             1700, 560, 200, 140, 10);
   pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 1800, 630, rgb);
   g_assert_cmpint (rgb[0], ==, 0x20);
@@ -563,7 +529,7 @@ test_generate_apply_chain (void)
   rp_test_wait_until (job_finished, job, 60);
   g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
   rp_test_wait_until (review_ready, window, 30);
-  assert_untouched_outside (rp_image_get_pixbuf (applied), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+  rp_test_assert_untouched_outside (rp_image_get_pixbuf (applied), rp_image_get_pixbuf (rp_window_get_review_image (window)),
                             400, 1100, 160, 120, 10);
   /* The first edit is still there in the second result. */
   pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 1800, 630, rgb);
@@ -702,7 +668,7 @@ test_every_dialect (void)
       if (rp_job_get_state (job) != RP_JOB_STATE_DONE)
         g_error ("%s: %s", cases[i].provider, rp_job_get_error (job)->message);
       rp_test_wait_until (review_ready, window, 30);
-      assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+      rp_test_assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
                                 1200, 800, 180, 150, 12);
       name = g_strdup_printf ("edit-dialect-%s%s%s.png", cases[i].provider, cases[i].model ? "-" : "",
                               cases[i].model ? cases[i].model : "");

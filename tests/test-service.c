@@ -154,17 +154,7 @@ make_photo (Fixture    *f,
             int         width,
             int         height)
 {
-  g_autofree char *path = g_build_filename (f->dir, name, NULL);
-  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (width, height, FALSE);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  RpImage *image;
-
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-  image = rp_image_load_file (file, NULL, &error);
-  g_assert_no_error (error);
-  return image;
+  return rp_test_pattern_image (f->dir, name, width, height);
 }
 
 /* An image that does not compress: its PNG is about as large as its pixels. */
@@ -193,19 +183,6 @@ make_noise_photo (Fixture    *f,
   image = rp_image_load_file (file, NULL, &error);
   g_assert_no_error (error);
   return image;
-}
-
-static RpMask *
-rect_mask (RpImage *image,
-           int      x,
-           int      y,
-           int      width,
-           int      height)
-{
-  RpMask *mask = rp_mask_new (rp_image_get_width (image), rp_image_get_height (image));
-
-  rp_mask_fill_rect (mask, x, y, width, height, RP_MASK_OP_PAINT);
-  return mask;
 }
 
 static RpParams *
@@ -425,7 +402,7 @@ test_openai_one_image (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpMask) mask = rect_mask (photo, 200, 150, 160, 120);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 200, 150, 160, 120);
   g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = make_job (f, photo, mask, params);
   g_autoptr(RpFakeRequest) request = NULL;
@@ -511,7 +488,7 @@ test_openai_several_images (Fixture       *f,
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
   g_autoptr(RpImage) ref1 = make_photo (f, "ref1.png", 300, 200);
   g_autoptr(RpImage) ref2 = make_photo (f, "ref2.png", 200, 300);
-  g_autoptr(RpMask) mask = rect_mask (photo, 10, 10, 600, 440);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 10, 10, 600, 440);
   g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
@@ -598,7 +575,7 @@ test_openai_json (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 1024, 1024);
-  g_autoptr(RpMask) mask = rect_mask (photo, 0, 0, 1024, 600);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 0, 0, 1024, 600);
   g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
@@ -646,7 +623,7 @@ test_venice_multi_edit (Fixture       *f,
 {
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
   g_autoptr(RpImage) ref = make_photo (f, "ref.png", 400, 300);
-  g_autoptr(RpMask) mask = rect_mask (photo, 50, 50, 500, 380);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 50, 50, 500, 380);
   g_autoptr(RpParams) params = make_params (f, "venice", "firered-image-edit");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
@@ -799,7 +776,7 @@ test_sse (Fixture       *f,
           gconstpointer  data)
 {
   g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpMask) mask = rect_mask (photo, 100, 100, 100, 100);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 100, 100, 100, 100);
   g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
