@@ -1,6 +1,6 @@
 # The two commands of the README's quick start; each installs what is missing first.
 #
-#   make run    build and open the sample photo with the offline provider
+#   make run    build and open the sample photo with the offline fill (no key needed)
 #   make test   build and run the whole test suite headless
 #
 # BUILD and MESON_ARGS may be overridden (CI uses MESON_ARGS=-Dwerror=true).
@@ -25,7 +25,7 @@ build: deps
 	ninja -C $(BUILD)
 
 run: build
-	tools/run-uninstalled $(BUILD) $(BUILD)/src/app/repaint $(SAMPLE)
+	tools/run-uninstalled $(BUILD) $(BUILD)/src/app/repaint --provider local $(SAMPLE)
 
 test: build
 	tools/headless-run meson test -C $(BUILD) --print-errorlogs --num-processes 2

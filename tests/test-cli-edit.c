@@ -144,7 +144,7 @@ test_providers (Fixture       *f,
   g_autofree char *bad = g_build_filename (user_dir, "broken.json", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonArray *list;
-  gboolean found = FALSE;
+  gboolean found = FALSE, found_local = FALSE;
 
   g_mkdir_with_parents (user_dir, 0700);
   g_file_set_contents (bad, "{\"id\": \"broken\", \"baseUrl\": 3}", -1, NULL);
@@ -159,16 +159,30 @@ test_providers (Fixture       *f,
       if (g_str_equal (json_object_get_string_member (p, "id"), "openai"))
         {
           found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (p, "engine"), ==, "http");
           g_assert_cmpstr (json_object_get_string_member (p, "api_key_env"), ==, "OPENAI_API_KEY");
           g_assert_cmpstr (json_object_get_string_member (p, "base_url"), ==, "https://api.openai.com/v1");
         }
+      /* The offline fill: no address, no key variable. */
+      if (g_str_equal (json_object_get_string_member (p, "id"), "local"))
+        {
+          found_local = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (p, "engine"), ==, "local");
+          g_assert_true (json_object_get_null_member (p, "base_url"));
+          g_assert_true (json_object_get_null_member (p, "api_key_env"));
+          g_assert_true (json_object_get_boolean_member (p, "builtin"));
+          g_assert_cmpstr (json_object_get_string_member (p, "default_model"), ==, "patchmatch");
+        }
     }
   g_assert_true (found);
+  g_assert_true (found_local);
   /* The broken user file is reported on stderr, not fatal. */
   g_assert_nonnull (strstr (f->err, "broken.json"));
 
+  /* One line each, tab-separated, in the sidebar's order: the offline fill first. */
   g_assert_cmpint (run_cli (f, FALSE, "providers", NULL), ==, 0);
-  g_assert_true (g_str_has_prefix (f->out, "openai\tOpenAI\t"));
+  g_assert_true (g_str_has_prefix (f->out, "local\tOffline Fill\t\t\n"));
+  g_assert_nonnull (strstr (f->out, "\nopenai\tOpenAI\thttps://api.openai.com/v1\tOPENAI_API_KEY\n"));
 }
 
 static void
@@ -347,6 +361,49 @@ test_edit_usage_errors (Fixture       *f,
   g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
 }
 
+/* The offline fill from the command line: no key, no address, no prompt, nothing sent; the
+ * photo may be given as the argument. */
+static void
+test_edit_local (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *mask_path = write_mask (f, "mask.png", 300, 200, 100, 100);
+  g_autofree char *outdir = path_in (f, "out");
+  g_autofree char *history = g_build_filename (f->dir, "data", "repaint", "history", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDir) entries = NULL;
+  JsonObject *report, *output;
+  g_assert_cmpint (run_cli (f, FALSE, "edit", "--provider", "local", f->photo, "--mask", mask_path,
+                            "-o", outdir, "--json", NULL), ==, 0);
+  root = parse (f->out);
+  report = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (report, "provider"), ==, "local");
+  g_assert_cmpstr (json_object_get_string_member (report, "model"), ==, "patchmatch");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (report, "outputs")), ==, 1);
+  output = json_array_get_object_element (json_object_get_array_member (report, "outputs"), 0);
+  assert_outside_untouched (f->photo, json_object_get_string_member (output, "composite"), 300, 200, 100, 100);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
+  entries = g_dir_open (history, 0, NULL);
+  g_assert_nonnull (entries);
+  g_assert_nonnull (g_dir_read_name (entries));
+
+  /* A prompt is not needed, and one given is said to be ignored. */
+  g_assert_cmpint (run_cli (f, FALSE, "edit", "--provider", "local", "--image", f->photo,
+                            "--mask-rect", "300,200,100,100", "--prompt", "a boat", "--no-history",
+                            "-o", outdir, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->err, "does not read the prompt"));
+  g_assert_true (g_str_has_suffix (g_strstrip (f->out), "/result-1.png"));
+
+  /* Without a mask there is nothing to fill: a usage error naming the mask. */
+  g_assert_cmpint (run_cli (f, FALSE, "edit", "--provider", "local", f->photo, NULL), ==, 2);
+  g_assert_nonnull (strstr (f->err, "mask"));
+  /* Any other provider still needs its prompt. */
+  g_assert_cmpint (run_cli (f, TRUE, "edit", "--provider", "openai", f->photo, NULL), ==, 2);
+  g_assert_nonnull (strstr (f->err, "--prompt"));
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +419,7 @@ main (int   argc,
               test_edit_provider_error, fixture_teardown);
   g_test_add ("/repaint/cli/edit/usage-errors", Fixture, NULL, fixture_setup,
               test_edit_usage_errors, fixture_teardown);
+  g_test_add ("/repaint/cli/edit/local", Fixture, NULL, fixture_setup, test_edit_local, fixture_teardown);
 
   return g_test_run ();
 }

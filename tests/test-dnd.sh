@@ -27,9 +27,10 @@ cleanup() {
 trap cleanup EXIT
 
 # Starts Repaint with its own data folder and a drag source offering "$@"; drags from the
-# source onto Repaint's window.
+# source onto Repaint's window. OpenAI's models take references (the offline fill, the
+# default without a key, takes none).
 drag_files() {
-  XDG_DATA_HOME="$home/data-$1" "$repaint" >/dev/null 2>&1 &
+  XDG_DATA_HOME="$home/data-$1" "$repaint" --provider openai >/dev/null 2>&1 &
   rp=$!
   shift
   "$source" "$@" >/dev/null 2>&1 &

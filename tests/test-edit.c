@@ -849,6 +849,158 @@ test_notification (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+default_found (gpointer data)
+{
+  return !rp_sidebar_get_finding_default (rp_window_get_sidebar (data));
+}
+
+static RpJobRow *
+first_job_row (RpWindow *window)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (rp_sidebar_get_job_list (rp_window_get_sidebar (window))));
+
+  return RP_IS_JOB_ROW (child) ? RP_JOB_ROW (child) : NULL;
+}
+
+static char *filling_status;
+
+static void
+on_fill_progress (RpJob      *job,
+                  GParamSpec *pspec,
+                  RpWindow   *window)
+{
+  RpJobRow *row = first_job_row (window);
+
+  /* The row as the person sees it while the fill computes. */
+  if (filling_status == NULL && row != NULL && rp_job_get_progress (job) >= 0.25 && rp_job_get_progress (job) < 1)
+    {
+      filling_status = g_strdup (rp_job_row_get_status (row));
+      rp_test_wait_frame (GTK_WIDGET (window));
+      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-filling.png"));
+    }
+}
+
+/* With no key anywhere the window starts with the offline fill: no key row but a note, the
+ * prompt marked unused; the kite painted over is filled from the sky around it on this
+ * computer, placed back with everything else untouched, applied, and kept in the history. */
+static void
+test_local_fill (void)
+{
+  RpWindow *window;
+  RpSidebar *sidebar;
+  RpDocument *document;
+  RpPromptBox *prompt;
+  g_autoptr(RpImage) photo = NULL;
+  g_autoptr(RpImage) applied = NULL;
+  g_autoptr(RpJob) job = NULL;
+  RpHistoryEntry *entry;
+  RpPlacement *placement;
+  guint before, after;
+
+  g_settings_reset (rp_application_get_settings (app), "provider");
+  window = open_photo ();
+  sidebar = rp_window_get_sidebar (window);
+  document = rp_window_get_document (window);
+  prompt = rp_sidebar_get_prompt_box (sidebar);
+  photo = g_object_ref (rp_document_get_image (document));
+  rp_test_wait_until (default_found, window, 30);
+  g_assert_cmpstr (rp_provider_get_id (rp_sidebar_get_provider (sidebar)), ==, "local");
+  g_assert_cmpstr (rp_params_get_model_id (rp_sidebar_get_params (sidebar)), ==, "patchmatch");
+  /* An automatic choice is not saved: a key set up later takes over next time. */
+  g_assert_cmpstr (g_settings_get_string (rp_application_get_settings (app), "provider"), ==, "");
+  g_assert_true (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "local-note")));
+  g_assert_false (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "key")));
+  g_assert_false (rp_prompt_box_get_used (prompt));
+  g_assert_nonnull (rp_sidebar_get_row (sidebar, "seed"));
+  g_assert_false (rp_reference_strip_get_can_add (rp_sidebar_get_reference_strip (sidebar)));
+
+  /* Nothing painted: Generate says so. */
+  rp_window_update_plan (window);
+  g_assert_nonnull (rp_window_get_blocker (window));
+  g_assert_nonnull (strstr (rp_window_get_blocker (window), "mask"));
+
+  /* What is typed stays in the box, but the fill does not get it. */
+  rp_prompt_box_set_text (prompt, "remove the kite");
+  paint_rect (window, 1650, 450, 350, 300);
+  rp_window_update_plan (window);
+  g_assert_null (rp_window_get_blocker (window));
+  placement = rp_canvas_get_placement (rp_window_get_canvas (window));
+  g_assert_true (rp_placement_get_is_cropped (placement));
+  g_assert_cmpfloat (rp_placement_get_scale (placement), ==, 1.0);
+
+  g_clear_pointer (&filling_status, g_free);
+  job = g_object_ref (rp_window_generate (window));
+  g_assert_nonnull (job);
+  g_assert_cmpstr (rp_job_get_provider_id (job), ==, "local");
+  g_assert_cmpstr (rp_job_get_prompt (job), ==, "");
+  g_signal_connect (job, "notify::progress", G_CALLBACK (on_fill_progress), window);
+  rp_test_wait_until (job_finished, job, 60);
+  if (rp_job_get_state (job) != RP_JOB_STATE_DONE)
+    g_error ("%s", rp_job_get_error (job)->message);
+  g_test_message ("while filling: %s", filling_status);
+  g_assert_nonnull (filling_status);
+  g_assert_true (g_str_has_prefix (filling_status, "Filling… "));
+  g_assert_true (g_str_has_suffix (filling_status, " %"));
+
+  /* Placed back for review: the kite is gone, nothing outside the mask changed. */
+  rp_test_wait_until (review_ready, window, 30);
+  g_assert_true (rp_window_get_review_job (window) == job);
+  rp_test_assert_untouched_outside (rp_image_get_pixbuf (photo), rp_image_get_pixbuf (rp_window_get_review_image (window)),
+                            1650, 450, 350, 300, 10);
+  before = rp_test_sample_count_not_sky (rp_image_get_pixbuf (photo), 1650, 450, 350, 300);
+  after = rp_test_sample_count_not_sky (rp_image_get_pixbuf (rp_window_get_review_image (window)), 1650, 450, 350, 300);
+  g_test_message ("pixels not sky: %u before, %u after", before, after);
+  g_assert_cmpuint (before, >, 5000);
+  g_assert_cmpuint (after, <, before / 100);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-result.png"));
+
+  /* Apply, as with any provider. */
+  applied = g_object_ref (rp_window_get_review_image (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
+  g_assert_true (rp_document_get_image (document) == applied);
+  g_assert_cmpstr (rp_document_get_undo_label (document), ==, "Apply Result");
+  {
+    g_autofree char *kept = rp_prompt_box_get_text (prompt);
+
+    g_assert_cmpstr (kept, ==, "remove the kite");
+  }
+
+  /* In the history, done, with the provider and no prompt. */
+  entry = rp_job_get_entry (job);
+  g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_DONE);
+  g_assert_cmpstr (rp_history_entry_get_provider (entry), ==, "local");
+  g_assert_cmpstr (rp_history_entry_get_prompt (entry), ==, "");
+  g_assert_true (rp_history_lookup (rp_application_get_history (app), rp_history_entry_get_id (entry)) == entry);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-applied.png"));
+
+  /* Choosing a provider that reads the prompt brings the prompt back into use. */
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  g_assert_true (rp_prompt_box_get_used (prompt));
+  g_assert_true (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "key")));
+  g_assert_false (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "local-note")));
+  g_settings_reset (rp_application_get_settings (app), "provider");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* With a key in a provider's environment variable, that provider is the default. */
+static void
+test_default_with_key (void)
+{
+  RpWindow *window;
+
+  g_settings_reset (rp_application_get_settings (app), "provider");
+  g_setenv ("QUICKROUTER_API_KEY", TEST_KEY, TRUE);
+  window = open_photo ();
+  rp_test_wait_until (default_found, window, 30);
+  g_assert_cmpstr (rp_provider_get_id (rp_sidebar_get_provider (rp_window_get_sidebar (window))), ==, "quickrouter");
+  g_unsetenv ("QUICKROUTER_API_KEY");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (rp_application_get_settings (app), "provider");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -858,7 +1010,12 @@ main (int   argc,
 
   root = rp_test_tmpdir ();
   rp_test_use_private_dirs (root);
-  g_unsetenv ("OPENAI_API_KEY");
+  /* No key anywhere: the window starts with the offline fill. */
+  for (const char * const *env = (const char * const[]) {
+         "OPENAI_API_KEY", "MIXROUTER_API_KEY", "QUICKROUTER_API_KEY", "CRAZYROUTER_API_KEY",
+         "VENICE_API_KEY", NULL };
+       *env != NULL; env++)
+    g_unsetenv (*env);
 
   {
     g_autofree char *providers = g_build_filename (g_get_user_config_dir (), "repaint", "providers", NULL);
@@ -888,6 +1045,8 @@ main (int   argc,
   g_test_add_func ("/repaint/edit/results-choice-save-copy", test_results_choice_save_copy);
   g_test_add_func ("/repaint/edit/notification", test_notification);
   g_test_add_func ("/repaint/edit/every-dialect", test_every_dialect);
+  g_test_add_func ("/repaint/edit/local-fill", test_local_fill);
+  g_test_add_func ("/repaint/edit/default-with-key", test_default_with_key);
 
   status = g_test_run ();
   g_clear_object (&fake);

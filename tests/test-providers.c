@@ -72,12 +72,23 @@ static const struct {
   const char *base_url;
   const char *env;
 } builtins[] = {
+  { "local", NULL, NULL },
   { "openai", "https://api.openai.com/v1", "OPENAI_API_KEY" },
   { "mixrouter", "https://api.mixrouter.com/v1", "MIXROUTER_API_KEY" },
   { "quickrouter", "https://api.quickrouter.ai/v1", "QUICKROUTER_API_KEY" },
   { "crazyrouter", "https://cn.crazyrouter.com/v1", "CRAZYROUTER_API_KEY" },
   { "venice", "https://api.venice.ai/api/v1", "VENICE_API_KEY" },
 };
+
+/* Where the built-in @id is listed. */
+static guint
+builtin_position (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
+    if (g_str_equal (builtins[i].id, id))
+      return i;
+  g_assert_not_reached ();
+}
 
 static void
 test_builtins_load (Fixture       *f,
@@ -102,7 +113,10 @@ test_builtins_load (Fixture       *f,
       g_assert_nonnull (rp_provider_lookup_model (provider,
                                                   rp_provider_get_default_model (provider)));
     }
-  g_assert_null (rp_provider_registry_lookup (f->registry, RP_PROVIDER_RESERVED_ID));
+  /* The offline fill is listed first; it alone runs on this computer. */
+  for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
+    g_assert_cmpint (rp_provider_is_local (rp_provider_registry_lookup (f->registry, builtins[i].id)), ==,
+                     g_str_equal (builtins[i].id, RP_PROVIDER_RESERVED_ID));
   g_assert_cmpstr (rp_provider_get_default_model (rp_provider_registry_lookup (f->registry,
                                                                                "venice")),
                    ==, "firered-image-edit");
@@ -165,6 +179,16 @@ test_models_resolve (Fixture       *f,
 
               g_assert_no_error (error);
               g_assert_cmpstr (rp_model_spec_get_model_id (spec), ==, rp_model_info_get_id (info));
+              if (rp_provider_is_local (provider))
+                {
+                  /* Nothing goes on the wire: no prompt, model field, method or reply. */
+                  g_assert_null (rp_model_spec_lookup_param (spec, "prompt"));
+                  g_assert_null (rp_model_spec_lookup_param (spec, "model"));
+                  g_assert_null (rp_model_spec_get_method (spec));
+                  g_assert_null (rp_model_spec_get_path (spec));
+                  g_assert_null (rp_model_spec_get_response (spec, NULL));
+                  continue;
+                }
               prompt = rp_model_spec_lookup_param (spec, "prompt");
               model = rp_model_spec_lookup_param (spec, "model");
               g_assert_nonnull (prompt);
@@ -370,7 +394,7 @@ test_user_override (Fixture       *f,
                     gconstpointer  data)
 {
   RpProvider *openai, *crazy;
-  g_autoptr(RpProvider) first = NULL, fourth = NULL;
+  g_autoptr(RpProvider) openai_item = NULL, crazy_item = NULL;
   g_autoptr(RpModelSpec) spec = NULL;
 
   /* Extending its own id changes the built-in rather than replacing it. */
@@ -398,8 +422,9 @@ test_user_override (Fixture       *f,
                     G_N_ELEMENTS (builtins));
 
   openai = rp_provider_registry_lookup (f->registry, "openai");
-  first = g_list_model_get_item (rp_provider_registry_get_providers (f->registry), 0);
-  g_assert_true (first == openai);
+  openai_item = g_list_model_get_item (rp_provider_registry_get_providers (f->registry),
+                                      builtin_position ("openai"));
+  g_assert_true (openai_item == openai);
   g_assert_cmpstr (rp_provider_get_base_url (openai), ==, "http://127.0.0.1:8080/v1");
   g_assert_cmpstr (rp_provider_get_name (openai), ==, "OpenAI");
   g_assert_false (rp_provider_get_builtin (openai));
@@ -413,8 +438,9 @@ test_user_override (Fixture       *f,
   }
 
   crazy = rp_provider_registry_lookup (f->registry, "crazyrouter");
-  fourth = g_list_model_get_item (rp_provider_registry_get_providers (f->registry), 3);
-  g_assert_true (fourth == crazy);
+  crazy_item = g_list_model_get_item (rp_provider_registry_get_providers (f->registry),
+                                     builtin_position ("crazyrouter"));
+  g_assert_true (crazy_item == crazy);
   g_assert_cmpstr (rp_provider_get_name (crazy), ==, "Crazy (mine)");
   g_assert_false (has_model (crazy, "gpt-image-2"));
   g_assert_true (has_model (crazy, "only-model"));
@@ -470,6 +496,18 @@ test_broken_files (Fixture       *f,
       "\"http://127.0.0.1:1/v1\","
       " \"api_key_env\": \"LOCAL_KEY\"}",
       RP_PROVIDER_ERROR_RESERVED_ID, "local" },
+    { "engine-local.json",
+      "{\"id\": \"myfill\", \"name\": \"My Fill\", \"engine\": \"local\", \"operations\": "
+      "{\"edit\": {\"mask\": {\"required\": true}, \"params\": {}}}, \"models\": [{\"id\": \"mine\"}]}",
+      RP_PROVIDER_ERROR_INVALID, "built into Repaint" },
+    { "relay-local.json", "{\"id\": \"relaylocal\", @HEAD@, \"engine\": \"local\"}",
+      RP_PROVIDER_ERROR_INVALID, "built into Repaint" },
+    { "extends-local.json",
+      "{\"id\": \"fill2\", \"name\": \"Fill 2\", \"extends\": \"local\", \"base_url\": "
+      "\"https://f.example/v1\", \"api_key_env\": \"F_KEY\"}",
+      RP_PROVIDER_ERROR_INVALID, "built into Repaint" },
+    { "engine-typo.json", "{\"id\": \"enginetypo\", @HEAD@, \"engine\": \"offline\"}",
+      RP_PROVIDER_ERROR_INVALID, "engine" },
     { "plain-http.json",
       "{\"id\": \"plainhttp\", \"name\": \"P\", \"extends\": \"openai\", \"base_url\": "
       "\"http://relay.example.com/v1\","
@@ -537,7 +575,12 @@ test_broken_files (Fixture       *f,
   g_assert_nonnull (rp_provider_registry_lookup (f->registry, "goodrelay"));
   g_assert_cmpstr (rp_provider_get_name (rp_provider_registry_lookup (f->registry, "goodrelay")),
                    ==, "Good");
-  g_assert_null (rp_provider_registry_lookup (f->registry, "local"));
+  /* The user's "local" did not replace the offline fill, nor did the others join it. */
+  g_assert_true (rp_provider_get_builtin (rp_provider_registry_lookup (f->registry, "local")));
+  g_assert_true (rp_provider_is_local (rp_provider_registry_lookup (f->registry, "local")));
+  g_assert_null (rp_provider_registry_lookup (f->registry, "myfill"));
+  g_assert_null (rp_provider_registry_lookup (f->registry, "relaylocal"));
+  g_assert_null (rp_provider_registry_lookup (f->registry, "fill2"));
   g_assert_null (rp_provider_registry_lookup (f->registry, "plainhttp"));
   g_assert_null (rp_provider_registry_lookup (f->registry, "cyclea"));
   g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_providers (f->registry)), ==,
@@ -661,6 +704,162 @@ test_transport_config (Fixture       *f,
   g_assert_cmpstr (async->async.result_then, ==, "default");
 }
 
+/* The offline fill: a built-in with no address, key or transport, one model that takes the
+ * photo and a mask, no prompt, and a seed tucked away. */
+static void
+test_local (Fixture       *f,
+            gconstpointer  data)
+{
+  RpProvider *local;
+  g_autoptr(RpModelInfo) model = NULL;
+  g_autoptr(RpModelSpec) spec = NULL;
+  g_autoptr(RpParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  RpParamSpec *seed;
+  const RpImageSpec *images;
+  RpInputImage photo = { RP_IMAGE_FORMAT_JPEG, 1000, 640, 480, FALSE };
+  RpInputImage mask = { RP_IMAGE_FORMAT_PNG, 100, 640, 480, TRUE };
+  RpInputs inputs = { &photo, 1, NULL };
+  gboolean verifies = TRUE;
+  double bound = 0;
+
+  rp_provider_registry_load (f->registry);
+  local = rp_provider_registry_lookup (f->registry, "local");
+  g_assert_nonnull (local);
+  g_assert_cmpint (rp_provider_get_engine (local), ==, RP_PROVIDER_ENGINE_LOCAL);
+  g_assert_cmpstr (rp_provider_get_name (local), ==, "Offline Fill");
+  g_assert_null (rp_provider_get_base_url (local));
+  g_assert_null (rp_provider_get_api_key_env (local));
+  g_assert_null (rp_provider_get_website (local));
+  g_assert_null (rp_provider_get_check_path (local, &verifies));
+  g_assert_false (rp_provider_has_discovery (local));
+  g_assert_cmpint (rp_provider_get_auth (local)->location, ==, RP_AUTH_NONE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_get_models (local)), ==, 1);
+  model = g_list_model_get_item (rp_provider_get_models (local), 0);
+  g_assert_cmpstr (rp_model_info_get_id (model), ==, "patchmatch");
+  g_assert_cmpstr (rp_model_info_get_name (model), ==, "Content-Aware Fill");
+  g_assert_cmpstr (rp_provider_get_default_model (local), ==, "patchmatch");
+
+  spec = rp_provider_resolve_for_inputs (local, "patchmatch", 1, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rp_model_spec_get_display_name (spec), ==, "Content-Aware Fill");
+  images = rp_model_spec_get_images (spec);
+  g_assert_cmpuint (images->min_count, ==, 1);
+  g_assert_cmpuint (images->max_count, ==, 1);
+  g_assert_true (rp_model_spec_get_mask (spec)->required);
+  g_assert_null (rp_model_spec_lookup_param (spec, "prompt"));
+  seed = rp_model_spec_lookup_param (spec, "seed");
+  g_assert_nonnull (seed);
+  g_assert_true (rp_param_spec_get_advanced (seed));
+  g_assert_true (rp_param_spec_get_maximum (seed, &bound));
+  g_assert_cmpfloat (bound, ==, G_MAXUINT32);
+
+  /* An edit without a mask is refused, and so are references. */
+  params = rp_params_new (local, "patchmatch", &error);
+  g_assert_no_error (error);
+  g_assert_false (rp_params_validate (params, &inputs, &error));
+  g_assert_error (error, RP_PARAMS_ERROR, RP_PARAMS_ERROR_MASK_REQUIRED);
+  g_clear_error (&error);
+  inputs.mask = &mask;
+  g_assert_true (rp_params_validate (params, &inputs, &error));
+  g_assert_no_error (error);
+  {
+    RpInputImage two[2] = { photo, photo };
+    RpInputs with_reference = { two, 2, &mask };
+
+    g_assert_false (rp_params_validate (params, &with_reference, &error));
+    g_assert_error (error, RP_PARAMS_ERROR, RP_PARAMS_ERROR_IMAGE_COUNT);
+    g_clear_error (&error);
+  }
+  g_assert_true (rp_params_check_value (params, "seed", g_variant_new_int64 (G_MAXUINT32), &error));
+  g_assert_false (rp_params_check_value (params, "seed", g_variant_new_int64 (-1), &error));
+  g_assert_error (error, RP_PARAMS_ERROR, RP_PARAMS_ERROR_RANGE);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* "engine": "local" takes no network keys, at the top or in an operation, and is only for
+ * definitions that ship with Repaint. */
+static void
+test_local_engine_keys (void)
+{
+  static const char head[] =
+    "{\"id\": \"fill\", \"name\": \"Fill\", \"engine\": \"local\", "
+    "\"models\": [{\"id\": \"m\"}], ";
+  static const struct {
+    const char *rest;
+    const char *needle;   /* NULL: loads */
+  } cases[] = {
+    { "\"operations\": {\"edit\": {\"params\": {}}}}", NULL },
+    { "\"base_url\": \"https://x.example/v1\", \"operations\": {\"edit\": {\"params\": {}}}}", "“base_url”" },
+    { "\"api_key_env\": \"X_KEY\", \"operations\": {\"edit\": {\"params\": {}}}}", "“api_key_env”" },
+    { "\"auth\": {\"in\": \"none\"}, \"operations\": {\"edit\": {\"params\": {}}}}", "“auth”" },
+    { "\"check\": {\"path\": \"/models\"}, \"operations\": {\"edit\": {\"params\": {}}}}", "“check”" },
+    { "\"http\": {}, \"operations\": {\"edit\": {\"params\": {}}}}", "“http”" },
+    { "\"retry\": {}, \"operations\": {\"edit\": {\"params\": {}}}}", "“retry”" },
+    { "\"errors\": {}, \"operations\": {\"edit\": {\"params\": {}}}}", "“errors”" },
+    { "\"discovery\": {\"path\": \"/models\", \"map\": {}}, \"operations\": {\"edit\": {\"params\": {}}}}", "“discovery”" },
+    { "\"operations\": {\"edit\": {\"path\": \"/edit\", \"params\": {}}}}", "“operations.edit.path”" },
+    { "\"operations\": {\"edit\": {\"method\": \"POST\", \"params\": {}}}}", "“operations.edit.method”" },
+    { "\"operations\": {\"edit\": {\"params\": {}, \"responses\": {}}}}", "“operations.edit.responses”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (head, cases[i].rest, NULL);
+      g_autoptr(JsonObject) definition = parse_object (text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpProvider) provider = rp_provider_new_from_json (definition, "test", TRUE, &error);
+
+      if (cases[i].needle == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (rp_provider_is_local (provider));
+          g_assert_null (rp_provider_get_base_url (provider));
+          continue;
+        }
+      g_assert_null (provider);
+      g_test_message ("%s", error->message);
+      g_assert_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, cases[i].needle));
+      g_assert_nonnull (strstr (error->message, "this computer"));
+    }
+
+  /* The same, valid definition from a user file. */
+  {
+    g_autofree char *text = g_strconcat (head, cases[0].rest, NULL);
+    g_autoptr(JsonObject) definition = parse_object (text);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RpProvider) provider = rp_provider_new_from_json (definition, "mine.json", FALSE, &error);
+
+    g_assert_null (provider);
+    g_assert_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "built into Repaint"));
+  }
+  /* An HTTP definition still needs its address and key variable. */
+  {
+    g_autoptr(JsonObject) definition =
+      parse_object ("{\"id\": \"web\", \"name\": \"Web\", \"models\": [{\"id\": \"m\"}], "
+                    "\"operations\": {\"edit\": {\"params\": {}}}}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RpProvider) provider = rp_provider_new_from_json (definition, "test", TRUE, &error);
+
+    g_assert_null (provider);
+    g_assert_error (error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "base_url"));
+  }
+}
+
 static void
 test_labels (void)
 {
@@ -734,7 +933,9 @@ main (int   argc,
   ADD ("/repaint/providers/broken-files", test_broken_files);
   ADD ("/repaint/providers/error-classify", test_error_classify);
   ADD ("/repaint/providers/transport-config", test_transport_config);
+  ADD ("/repaint/providers/local", test_local);
 #undef ADD
+  g_test_add_func ("/repaint/providers/local-engine-keys", test_local_engine_keys);
   g_test_add_func ("/repaint/providers/base-url", test_base_url);
   g_test_add_func ("/repaint/providers/labels", test_labels);
   g_test_add_func ("/repaint/providers/glob", test_glob);

@@ -282,6 +282,12 @@ test_preferences (void)
   rp_test_wait_frame (GTK_WIDGET (prefs));
   g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (prefs)), "preferences-providers.png"));
 
+  /* The offline fill has nothing to set up: a note, no key, address or test. */
+  g_assert_nonnull (rp_preferences_get_row (prefs, "local", "note"));
+  g_assert_null (rp_preferences_get_row (prefs, "local", "key"));
+  g_assert_null (rp_preferences_get_row (prefs, "local", "base-url"));
+  g_assert_null (rp_preferences_get_row (prefs, "local", "check"));
+
   /* The broken definition file is listed with its problem. */
   problem = rp_preferences_get_row (prefs, "problem", "broken.json");
   g_assert_nonnull (problem);

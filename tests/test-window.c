@@ -478,6 +478,9 @@ test_session_restore (void)
   rp_test_show_window (GTK_WINDOW (first));
   rp_window_open_file (first, file);
   rp_test_wait_until (document_ready, first, 30);
+  /* References need a model that takes them: the offline fill, chosen while no key is set
+   * up, takes none. */
+  g_assert_true (rp_sidebar_select (rp_window_get_sidebar (first), "openai", NULL));
   canvas = rp_window_get_canvas (first);
   rp_canvas_set_brush_hardness (canvas, 0.3);   /* soft edges must survive */
   paint_segment (canvas, &s);

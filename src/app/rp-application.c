@@ -19,7 +19,16 @@ struct _RpApplication
   RpService          *service;
   GSettings          *settings;
   GCancellable       *cancellable;
+
+  /* --provider: given to this process (for its own launch only), and the one a launch
+   * from another process asked for, while that launch is handled. */
+  char               *provider_option;
+  char               *remote_provider;
+  gboolean            remote_launch;
 };
+
+/* Where --provider travels from a second launch to the running instance. */
+#define PLATFORM_DATA_PROVIDER "repaint-provider"
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
 
@@ -27,6 +36,29 @@ static RpWindow *
 new_window (RpApplication *self)
 {
   return rp_window_new (GTK_APPLICATION (self));
+}
+
+/* The launch said which provider to use: the window it opens starts with it. */
+static void
+apply_launch_provider (RpApplication *self,
+                       RpWindow      *window)
+{
+  const char *id = self->remote_launch ? self->remote_provider : self->provider_option;
+  g_autofree char *message = NULL;
+
+  if (id == NULL || rp_sidebar_preselect (rp_window_get_sidebar (window), id))
+    return;
+  /* Translators: %s is what was given to --provider */
+  message = g_strdup_printf (_("There is no provider “%s”"), id);
+  rp_window_add_toast (window, message);
+}
+
+/* This process's own launch has been handled: its --provider does not apply to later ones. */
+static void
+launch_handled (RpApplication *self)
+{
+  if (!self->remote_launch)
+    g_clear_pointer (&self->provider_option, g_free);
 }
 
 static void
@@ -37,9 +69,11 @@ rp_application_activate (GApplication *application)
   if (window == NULL)
     {
       window = GTK_WINDOW (new_window (RP_APPLICATION (application)));
+      apply_launch_provider (RP_APPLICATION (application), RP_WINDOW (window));
       /* Started without a photo: pick up where the last session left off. */
       rp_window_restore_session (RP_WINDOW (window));
     }
+  launch_handled (RP_APPLICATION (application));
   gtk_window_present (window);
 }
 
@@ -63,9 +97,11 @@ rp_application_open (GApplication  *application,
         window = RP_WINDOW (active);
       else
         window = new_window (self);
+      apply_launch_provider (self, window);
       rp_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
+  launch_handled (self);
 }
 
 /* A notification was clicked: bring Repaint to the front. */
@@ -219,6 +255,12 @@ rp_application_startup (GApplication *application)
   self->secrets = rp_secrets_new ();
   self->service = rp_service_new (self->history, self->secrets);
   {
+    g_autoptr(RpLocalBackend) local = rp_local_backend_new ();
+
+    /* The offline fill computes its results here instead of sending the request. */
+    rp_service_add_backend (self->service, RP_PROVIDER_RESERVED_ID, RP_EDIT_BACKEND (local));
+  }
+  {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
     g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
 
@@ -244,6 +286,53 @@ rp_application_shutdown (GApplication *application)
   G_APPLICATION_CLASS (rp_application_parent_class)->shutdown (application);
 }
 
+static int
+rp_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  RpApplication *self = RP_APPLICATION (application);
+
+  g_clear_pointer (&self->provider_option, g_free);
+  g_variant_dict_lookup (options, "provider", "s", &self->provider_option);
+  return -1;
+}
+
+static void
+rp_application_add_platform_data (GApplication    *application,
+                                  GVariantBuilder *builder)
+{
+  RpApplication *self = RP_APPLICATION (application);
+
+  G_APPLICATION_CLASS (rp_application_parent_class)->add_platform_data (application, builder);
+  if (self->provider_option != NULL)
+    g_variant_builder_add (builder, "{sv}", PLATFORM_DATA_PROVIDER,
+                           g_variant_new_string (self->provider_option));
+}
+
+static void
+rp_application_before_emit (GApplication *application,
+                            GVariant     *platform_data)
+{
+  RpApplication *self = RP_APPLICATION (application);
+
+  G_APPLICATION_CLASS (rp_application_parent_class)->before_emit (application, platform_data);
+  /* Only launches from other processes come through here. */
+  self->remote_launch = TRUE;
+  g_clear_pointer (&self->remote_provider, g_free);
+  g_variant_lookup (platform_data, PLATFORM_DATA_PROVIDER, "s", &self->remote_provider);
+}
+
+static void
+rp_application_after_emit (GApplication *application,
+                           GVariant     *platform_data)
+{
+  RpApplication *self = RP_APPLICATION (application);
+
+  self->remote_launch = FALSE;
+  g_clear_pointer (&self->remote_provider, g_free);
+  G_APPLICATION_CLASS (rp_application_parent_class)->after_emit (application, platform_data);
+}
+
 static void
 rp_application_finalize (GObject *object)
 {
@@ -255,6 +344,8 @@ rp_application_finalize (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->provider_option, g_free);
+  g_clear_pointer (&self->remote_provider, g_free);
   G_OBJECT_CLASS (rp_application_parent_class)->finalize (object);
 }
 
@@ -269,11 +360,22 @@ rp_application_class_init (RpApplicationClass *klass)
   app_class->activate = rp_application_activate;
   app_class->open = rp_application_open;
   app_class->startup = rp_application_startup;
+  app_class->handle_local_options = rp_application_handle_local_options;
+  app_class->add_platform_data = rp_application_add_platform_data;
+  app_class->before_emit = rp_application_before_emit;
+  app_class->after_emit = rp_application_after_emit;
 }
 
 static void
 rp_application_init (RpApplication *self)
 {
+  static const GOptionEntry options[] = {
+    { "provider", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Start the window with this provider, e.g. “local” for the offline fill"), N_("ID") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 /**

@@ -53,6 +53,7 @@ struct _RpCanvas
   RpImage       *image;
   /* What would be sent (the crop box), and a streamed preview drawn inside it. */
   RpPlacement   *placement;
+  gboolean       placement_is_local;   /* filled on this computer, not sent */
   GdkTexture    *preview;
   RpPlacement   *preview_placement;
 

@@ -404,9 +404,15 @@ render_placement (RpCanvas    *self,
   else
     /* Translators: a scale factor, e.g. "×0.58" */
     scale = g_strdup_printf (_("×%.2f"), rp_placement_get_scale (self->placement));
-  /* Translators: the size the model is sent, then its scale, e.g. "Sent as 1024 × 1024 · ×0.58" */
-  text = g_strdup_printf (_("Sent as %d × %d · %s"), rp_placement_get_upload_width (self->placement),
-                          rp_placement_get_upload_height (self->placement), scale);
+  if (self->placement_is_local)
+    /* Translators: the size the offline fill works at, then its scale, e.g.
+     * "Filled here at 700 × 650 · full resolution" */
+    text = g_strdup_printf (_("Filled here at %d × %d · %s"), rp_placement_get_upload_width (self->placement),
+                            rp_placement_get_upload_height (self->placement), scale);
+  else
+    /* Translators: the size the model is sent, then its scale, e.g. "Sent as 1024 × 1024 · ×0.58" */
+    text = g_strdup_printf (_("Sent as %d × %d · %s"), rp_placement_get_upload_width (self->placement),
+                            rp_placement_get_upload_height (self->placement), scale);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   pango_layout_get_pixel_extents (layout, NULL, &extents);
   /* Above the box where there is room, so it hides none of what is painted. */

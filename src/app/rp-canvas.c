@@ -627,6 +627,25 @@ rp_canvas_set_placement (RpCanvas    *self,
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/**
+ * rp_canvas_set_placement_is_local:
+ * @is_local: whether the crop box is filled on this computer (the offline fill) rather
+ *   than sent to a service
+ *
+ * Words the crop box's label accordingly.
+ */
+void
+rp_canvas_set_placement_is_local (RpCanvas *self,
+                                  gboolean  is_local)
+{
+  g_return_if_fail (RP_IS_CANVAS (self));
+
+  if (self->placement_is_local == !!is_local)
+    return;
+  self->placement_is_local = !!is_local;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* Returns: (transfer none) (nullable) */
 RpPlacement *
 rp_canvas_get_placement (RpCanvas *self)

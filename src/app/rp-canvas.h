@@ -49,6 +49,8 @@ void        rp_canvas_shrink_brush       (RpCanvas   *self);
 RpPlacement *rp_canvas_get_placement     (RpCanvas    *self);
 void        rp_canvas_set_placement      (RpCanvas    *self,
                                           RpPlacement *placement);
+void        rp_canvas_set_placement_is_local (RpCanvas *self,
+                                          gboolean     is_local);
 GdkTexture *rp_canvas_get_preview        (RpCanvas    *self);
 void        rp_canvas_set_preview        (RpCanvas    *self,
                                           GdkTexture  *preview,

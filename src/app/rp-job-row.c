@@ -9,7 +9,8 @@
 
 /*
  * RpJobRow: one edit on its way, in the sidebar: the prompt, what is happening (bytes sent,
- * then the time the model has been at it), a progress bar, and Cancel; once finished, a
+ * then the time the model has been at it, or how far the offline fill is), a progress bar,
+ * and Cancel; once finished, a
  * button to see the results again or the error, and one to dismiss the row. The buttons
  * activate window actions with the job's row index, so the window decides what they do.
  */
@@ -38,6 +39,28 @@ format_elapsed (double seconds)
 
   /* Translators: elapsed minutes and seconds, e.g. "1:05" */
   return g_strdup_printf (_("%d:%02d"), s / 60, s % 60);
+}
+
+static gboolean
+is_local (RpJob *job)
+{
+  RpParams *params = rp_job_get_params (job);
+
+  return params != NULL && rp_provider_is_local (rp_params_get_provider (params));
+}
+
+/* The row's title: the prompt, or for a model that reads none (the offline fill) its name. */
+static const char *
+job_title (RpJob *job)
+{
+  RpParams *params = rp_job_get_params (job);
+  RpModelSpec *spec = params != NULL ? rp_params_get_spec (params) : NULL;
+
+  if (*rp_job_get_prompt (job) != '\0')
+    return rp_job_get_prompt (job);
+  if (spec != NULL && rp_model_spec_lookup_param (spec, "prompt") == NULL)
+    return rp_model_spec_get_display_name (spec);
+  return _("No prompt");
 }
 
 /**
@@ -71,8 +94,12 @@ rp_job_row_describe_progress (RpJob *job)
       }
       break;
     case RP_JOB_STATE_WAITING:
-      /* Translators: %s is the time since the edit was sent, e.g. "0:42" */
-      line = g_strdup_printf (_("The model is working… %s"), elapsed);
+      if (is_local (job) && rp_job_get_progress (job) >= 0)
+        /* Translators: the offline fill at work, e.g. "Filling… 42 %" */
+        line = g_strdup_printf (_("Filling… %d %%"), (int) (rp_job_get_progress (job) * 100));
+      else
+        /* Translators: %s is the time since the edit was sent, e.g. "0:42" */
+        line = g_strdup_printf (_("The model is working… %s"), elapsed);
       break;
     case RP_JOB_STATE_RECEIVING:
       {
@@ -129,6 +156,8 @@ update (RpJobRow *self)
   if (state == RP_JOB_STATE_UPLOADING && rp_job_get_bytes_total (self->job) > 0)
     gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress),
                                    (double) rp_job_get_bytes_sent (self->job) / rp_job_get_bytes_total (self->job));
+  else if (state == RP_JOB_STATE_WAITING && rp_job_get_progress (self->job) >= 0)
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), rp_job_get_progress (self->job));
   else if (state == RP_JOB_STATE_WAITING || state == RP_JOB_STATE_RECEIVING || state == RP_JOB_STATE_PREPARING)
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
   else if (state == RP_JOB_STATE_QUEUED)
@@ -179,10 +208,10 @@ rp_job_row_new (RpJob *job,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->cancel_button), "u", number);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->show_button), "u", number);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->dismiss_button), "u", number);
-  gtk_label_set_label (GTK_LABEL (self->title), *rp_job_get_prompt (job) ? rp_job_get_prompt (job) : _("No prompt"));
-  gtk_widget_set_tooltip_text (self->title, rp_job_get_prompt (job));
+  gtk_label_set_label (GTK_LABEL (self->title), job_title (job));
+  gtk_widget_set_tooltip_text (self->title, job_title (job));
   /* Translators: accessible name of the row of a running edit; %s is its prompt */
-  accessible = g_strdup_printf (_("Edit: %s"), rp_job_get_prompt (job));
+  accessible = g_strdup_printf (_("Edit: %s"), job_title (job));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_signal_connect_object (job, "notify", G_CALLBACK (on_job_notify), self, G_CONNECT_SWAPPED);
   update (self);

@@ -80,7 +80,8 @@ remember_row (RpPreferences *self,
 
 /**
  * rp_preferences_get_row:
- * @what: "key", "key-status", "base-url" or "check"
+ * @what: "key", "key-status", "base-url", "check" or "group"; the offline fill has only
+ *   "group" and "note"
  *
  * Returns: (transfer none) (nullable): that row of @provider_id's group
  */
@@ -375,6 +376,25 @@ tag (gpointer     widget,
   g_object_set_data_full (G_OBJECT (widget), "provider", g_object_ref (provider), g_object_unref);
 }
 
+/* The offline fill has no key, address or connection to test: only what it is. */
+static void
+add_local_group (RpPreferences *self,
+                 RpProvider    *provider)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), rp_provider_get_name (provider));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 _("Runs on this computer: no key needed and nothing is sent "
+                                   "anywhere. The prompt does not steer it."));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("computer-symbolic"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (self->providers_page, ADW_PREFERENCES_GROUP (group));
+  remember_row (self, provider, "group", group);
+  remember_row (self, provider, "note", row);
+}
+
 static void
 add_provider_group (RpPreferences *self,
                     RpProvider    *provider)
@@ -625,7 +645,10 @@ rp_preferences_new (GtkWindow          *parent,
     {
       g_autoptr(RpProvider) provider = g_list_model_get_item (providers, i);
 
-      add_provider_group (self, provider);
+      if (rp_provider_is_local (provider))
+        add_local_group (self, provider);
+      else
+        add_provider_group (self, provider);
     }
   build_files_page (self);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->providers_page);

@@ -26,6 +26,7 @@ struct _RpPromptBox
   GSettings      *settings;
   guint           max_length;
   char           *problem;
+  gboolean        unused;         /* the model reads no prompt (the offline fill) */
 };
 
 enum {
@@ -43,6 +44,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RpPromptBox, rp_prompt_box, GTK_TYPE_WIDGET)
+
+static void describe (RpPromptBox *self);
 
 static void
 update_counter (RpPromptBox *self)
@@ -78,6 +81,7 @@ update_counter (RpPromptBox *self)
                                                                        : _("Characters"));
     }
   gtk_widget_set_visible (self->placeholder, length == 0);
+  gtk_widget_set_visible (self->counter, !self->unused);
 }
 
 static void
@@ -272,7 +276,54 @@ rp_prompt_box_set_problem (RpPromptBox *self,
     gtk_widget_add_css_class (self->scroller, "error");
   else
     gtk_widget_remove_css_class (self->scroller, "error");
-  gtk_widget_set_tooltip_text (self->text_view, problem);
+  if (problem != NULL)
+    gtk_widget_set_tooltip_text (self->text_view, problem);
+  else
+    describe (self);
+}
+
+gboolean
+rp_prompt_box_get_used (RpPromptBox *self)
+{
+  g_return_val_if_fail (RP_IS_PROMPT_BOX (self), FALSE);
+  return !self->unused;
+}
+
+/* The placeholder, tooltip and description: what the prompt is for, or that it is unused. */
+static void
+describe (RpPromptBox *self)
+{
+  const char *unused = _("This model does not read the prompt. What you type is kept for the "
+                         "other models.");
+
+  gtk_label_set_label (GTK_LABEL (self->placeholder),
+                       self->unused ? unused : _("Describe what the painted region should become"));
+  if (self->problem == NULL)
+    gtk_widget_set_tooltip_text (self->text_view, self->unused ? unused : NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->unused ? unused
+                                               : _("What the painted region should become. Ctrl+Enter generates."),
+                                  -1);
+}
+
+/* @used: %FALSE when the model reads no prompt. The text stays, and stays editable, for
+ * when the person switches back to a model that reads it; it is dimmed and says so. */
+void
+rp_prompt_box_set_used (RpPromptBox *self,
+                        gboolean     used)
+{
+  g_return_if_fail (RP_IS_PROMPT_BOX (self));
+
+  if (self->unused == !used)
+    return;
+  self->unused = !used;
+  if (used)
+    gtk_widget_remove_css_class (self->text_view, "dim-label");
+  else
+    gtk_widget_add_css_class (self->text_view, "dim-label");
+  describe (self);
+  update_counter (self);
 }
 
 GtkWidget *
@@ -387,9 +438,7 @@ rp_prompt_box_init (RpPromptBox *self)
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->text_view), 8);
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->text_view), 8);
   gtk_widget_add_css_class (self->text_view, "rp-prompt");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt"),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("What the painted region should become. Ctrl+Enter generates."), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt"), -1);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
@@ -407,7 +456,7 @@ rp_prompt_box_init (RpPromptBox *self)
   gtk_widget_add_css_class (self->scroller, "card");
   gtk_widget_add_css_class (self->scroller, "rp-prompt-frame");
 
-  self->placeholder = gtk_label_new (_("Describe what the painted region should become"));
+  self->placeholder = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->placeholder), TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->placeholder), 0);
   gtk_widget_set_halign (self->placeholder, GTK_ALIGN_START);
@@ -466,5 +515,6 @@ rp_prompt_box_init (RpPromptBox *self)
   gtk_widget_set_parent (bar, GTK_WIDGET (self));
 
   g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
+  describe (self);
   update_counter (self);
 }

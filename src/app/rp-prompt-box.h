@@ -23,6 +23,9 @@ void        rp_prompt_box_set_max_length (RpPromptBox *self,
                                           guint        max_length);
 void        rp_prompt_box_set_problem    (RpPromptBox *self,
                                           const char  *problem);
+gboolean    rp_prompt_box_get_used       (RpPromptBox *self);
+void        rp_prompt_box_set_used       (RpPromptBox *self,
+                                          gboolean     used);
 void        rp_prompt_box_remember       (RpPromptBox *self);
 GtkWidget  *rp_prompt_box_get_text_view  (RpPromptBox *self);
 

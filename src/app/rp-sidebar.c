@@ -26,6 +26,7 @@ struct _RpSidebar
   GtkAdjustment      *feather_adjustment;
   AdwComboRow        *provider_row;
   AdwComboRow        *model_row;
+  AdwActionRow       *local_row;
   AdwActionRow       *key_row;
   GtkWidget          *key_button;
   AdwPreferencesGroup *params_group;
@@ -40,10 +41,19 @@ struct _RpSidebar
   GPtrArray          *rows;         /* RpParamRow */
   GPtrArray          *row_widgets;  /* widgets added to params_group */
   GCancellable       *key_cancellable;
+  GCancellable       *default_search; /* looking for a key to pick a provider by */
+  GArray             *probes;         /* Probe per provider, in list order */
 
   /* State */
   gboolean            rebuilding;
 };
+
+/* What the search for the default provider knows about each provider. */
+typedef enum {
+  PROBE_PENDING,
+  PROBE_NO_KEY,
+  PROBE_KEY,
+} Probe;
 
 enum {
   CHANGED,
@@ -53,6 +63,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RpSidebar, rp_sidebar, GTK_TYPE_WIDGET)
+
+static void stop_default_search (RpSidebar *self);
 
 /* "provider/model", the key for saved parameter values. */
 static char *
@@ -247,7 +259,12 @@ rp_sidebar_refresh_key (RpSidebar *self)
 
   g_cancellable_cancel (self->key_cancellable);
   g_clear_object (&self->key_cancellable);
-  if (self->provider == NULL || self->secrets == NULL)
+  /* The offline fill has no key: a note says why, instead of the key row. */
+  gtk_widget_set_visible (GTK_WIDGET (self->local_row),
+                          self->provider != NULL && rp_provider_is_local (self->provider));
+  gtk_widget_set_visible (GTK_WIDGET (self->key_row),
+                          self->provider != NULL && !rp_provider_is_local (self->provider));
+  if (self->provider == NULL || self->secrets == NULL || rp_provider_is_local (self->provider))
     return;
   self->key_cancellable = g_cancellable_new ();
   adw_action_row_set_subtitle (self->key_row, _("Looking…"));
@@ -255,7 +272,8 @@ rp_sidebar_refresh_key (RpSidebar *self)
   rp_secrets_lookup_async (self->secrets, self->provider, self->key_cancellable, on_key_looked_up, self);
 }
 
-/* The prompt's length limit and the number of references follow the model. */
+/* The prompt's length limit (or that it is not read) and the number of references follow
+ * the model. */
 static void
 update_limits (RpSidebar *self)
 {
@@ -263,6 +281,7 @@ update_limits (RpSidebar *self)
   guint max_images = rp_params_get_max_images (self->params);
 
   rp_prompt_box_set_max_length (self->prompt_box, prompt ? rp_param_spec_get_max_length (prompt) : 0);
+  rp_prompt_box_set_used (self->prompt_box, prompt != NULL);
   rp_reference_strip_set_max (self->reference_strip,
                               max_images == 0 ? RP_REFERENCE_STRIP_UNLIMITED : max_images - 1);
 }
@@ -311,10 +330,13 @@ fill_models (RpSidebar  *self,
   g_object_unref (names);
 }
 
+/* @persist: remember the choice for the next window (a person chose it), rather than only
+ * showing it (a default, or the command line's). */
 static gboolean
 choose (RpSidebar   *self,
         RpProvider  *provider,
-        const char  *model_id)
+        const char  *model_id,
+        gboolean     persist)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RpParams) params = NULL;
@@ -335,7 +357,7 @@ choose (RpSidebar   *self,
     }
   g_set_object (&self->provider, provider);
   fill_models (self, model_id);
-  if (self->settings != NULL)
+  if (self->settings != NULL && persist)
     {
       g_settings_set_string (self->settings, "provider", rp_provider_get_id (provider));
       dict_set (self->settings, "models", rp_provider_get_id (provider), model_id);
@@ -358,7 +380,10 @@ on_provider_selected (RpSidebar *self)
   selected = adw_combo_row_get_selected (self->provider_row);
   provider = g_list_model_get_item (providers, selected);
   if (provider != NULL && provider != self->provider)
-    choose (self, provider, NULL);
+    {
+      stop_default_search (self);
+      choose (self, provider, NULL, TRUE);
+    }
 }
 
 static void
@@ -372,7 +397,10 @@ on_model_selected (RpSidebar *self)
   models = rp_provider_get_models (self->provider);
   info = g_list_model_get_item (models, adw_combo_row_get_selected (self->model_row));
   if (info != NULL && g_strcmp0 (rp_model_info_get_id (info), rp_params_get_model_id (self->params)) != 0)
-    choose (self, self->provider, rp_model_info_get_id (info));
+    {
+      stop_default_search (self);
+      choose (self, self->provider, rp_model_info_get_id (info), TRUE);
+    }
 }
 
 static void
@@ -398,9 +426,25 @@ fill_providers (RpSidebar *self)
   g_object_unref (names);
 }
 
+static gboolean
+select_provider (RpSidebar  *self,
+                 const char *provider_id,
+                 const char *model_id,
+                 gboolean    persist)
+{
+  RpProvider *provider = self->registry ? rp_provider_registry_lookup (self->registry, provider_id) : NULL;
+
+  if (provider == NULL || !choose (self, provider, model_id, persist))
+    return FALSE;
+  fill_providers (self);
+  return TRUE;
+}
+
 /**
  * rp_sidebar_select:
  * @model_id: (nullable): a model; %NULL for the one last used with the provider
+ *
+ * Chooses as the person does, so the next window starts with the same.
  *
  * Returns: whether the provider exists and the model could be set up
  */
@@ -409,32 +453,158 @@ rp_sidebar_select (RpSidebar  *self,
                    const char *provider_id,
                    const char *model_id)
 {
-  RpProvider *provider;
-
   g_return_val_if_fail (RP_IS_SIDEBAR (self), FALSE);
 
-  provider = self->registry ? rp_provider_registry_lookup (self->registry, provider_id) : NULL;
-  if (provider == NULL || !choose (self, provider, model_id))
-    return FALSE;
-  fill_providers (self);
-  return TRUE;
+  stop_default_search (self);
+  return select_provider (self, provider_id, model_id, TRUE);
+}
+
+/**
+ * rp_sidebar_preselect:
+ *
+ * Chooses @provider_id for this window only (the command line's `--provider`): the saved
+ * choice for the next window stays as it was.
+ *
+ * Returns: whether the provider exists and its model could be set up
+ */
+gboolean
+rp_sidebar_preselect (RpSidebar  *self,
+                      const char *provider_id)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), FALSE);
+
+  stop_default_search (self);
+  return select_provider (self, provider_id, NULL, FALSE);
+}
+
+/* ---- The default provider -------------------------------------------------------------
+ *
+ * With no choice saved, the sidebar shows the offline fill at once, which needs no key, and
+ * looks up every other provider's key (keyring or environment) at the same time: the first
+ * provider in list order that has one then takes over, unless the person chose meanwhile. */
+
+typedef struct
+{
+  RpSidebar    *self;
+  GCancellable *search;   /* the search it belongs to */
+  guint         index;
+} ProbeOp;
+
+static void
+stop_default_search (RpSidebar *self)
+{
+  g_cancellable_cancel (self->default_search);
+  g_clear_object (&self->default_search);
+  g_clear_pointer (&self->probes, g_array_unref);
+}
+
+/* Picks the first provider with a key once every provider before it has answered. */
+static void
+settle_default (RpSidebar *self)
+{
+  GListModel *providers = rp_provider_registry_get_providers (self->registry);
+
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      Probe probe = g_array_index (self->probes, Probe, i);
+      g_autoptr(RpProvider) provider = NULL;
+
+      if (probe == PROBE_PENDING)
+        return;
+      if (probe == PROBE_NO_KEY)
+        continue;
+      provider = g_list_model_get_item (providers, i);
+      stop_default_search (self);
+      select_provider (self, rp_provider_get_id (provider), NULL, FALSE);
+      return;
+    }
+  stop_default_search (self);
+}
+
+static void
+on_probe_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ProbeOp *op = user_data;
+  g_autoptr(RpSidebar) self = op->self;
+  g_autoptr(GCancellable) search = op->search;
+  g_autoptr(GError) error = NULL;
+  RpSecretSource where = RP_SECRET_SOURCE_NONE;
+  guint index = op->index;
+
+  rp_secrets_key_free (rp_secrets_lookup_finish (RP_SECRETS (source), result, &where, &error));
+  g_free (op);
+  /* Only the key matters, never its value; a search that was stopped or started over has
+   * no say any more. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || search != self->default_search)
+    return;
+  g_array_index (self->probes, Probe, index) = where == RP_SECRET_SOURCE_NONE ? PROBE_NO_KEY : PROBE_KEY;
+  settle_default (self);
+}
+
+static void
+choose_default (RpSidebar *self)
+{
+  GListModel *providers = rp_provider_registry_get_providers (self->registry);
+  guint n = g_list_model_get_n_items (providers);
+  g_autoptr(RpProvider) first = g_list_model_get_item (providers, 0);
+
+  stop_default_search (self);
+  if (!select_provider (self, RP_PROVIDER_RESERVED_ID, NULL, FALSE) && first != NULL)
+    select_provider (self, rp_provider_get_id (first), NULL, FALSE);
+  if (self->secrets == NULL)
+    return;
+
+  self->default_search = g_cancellable_new ();
+  self->probes = g_array_sized_new (FALSE, FALSE, sizeof (Probe), n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RpProvider) provider = g_list_model_get_item (providers, i);
+      Probe probe = rp_provider_is_local (provider) ? PROBE_NO_KEY : PROBE_PENDING;
+
+      g_array_append_val (self->probes, probe);
+    }
+  for (guint i = 0; i < n; i++)
+    if (g_array_index (self->probes, Probe, i) == PROBE_PENDING)
+      {
+        g_autoptr(RpProvider) provider = g_list_model_get_item (providers, i);
+        ProbeOp *op = g_new (ProbeOp, 1);
+
+        op->self = g_object_ref (self);
+        op->search = g_object_ref (self->default_search);
+        op->index = i;
+        rp_secrets_lookup_async (self->secrets, provider, self->default_search, on_probe_done, op);
+      }
+  settle_default (self);
+}
+
+/**
+ * rp_sidebar_get_finding_default:
+ *
+ * Returns: whether the sidebar is still looking for the provider to start with (the first
+ *   with a key), for tests
+ */
+gboolean
+rp_sidebar_get_finding_default (RpSidebar *self)
+{
+  g_return_val_if_fail (RP_IS_SIDEBAR (self), FALSE);
+  return self->default_search != NULL;
 }
 
 static void
 on_providers_changed (RpSidebar *self)
 {
-  /* A reload (a definition file changed): keep the choice if it still exists. */
+  /* A reload (a definition file changed): keep the choice if it still exists; a search for
+   * the default starts over with the new list. */
   g_autofree char *id = self->provider ? g_strdup (rp_provider_get_id (self->provider)) : NULL;
   g_autofree char *model = self->params ? g_strdup (rp_params_get_model_id (self->params)) : NULL;
+  gboolean searching = self->default_search != NULL;
 
+  stop_default_search (self);
   g_clear_object (&self->provider);
-  if (id == NULL || !rp_sidebar_select (self, id, model))
-    {
-      g_autoptr(RpProvider) first = g_list_model_get_item (rp_provider_registry_get_providers (self->registry), 0);
-
-      if (first != NULL)
-        rp_sidebar_select (self, rp_provider_get_id (first), NULL);
-    }
+  if (searching || id == NULL || !select_provider (self, id, model, FALSE))
+    choose_default (self);
 }
 
 /* The crop choices in the order of the row's list. */
@@ -495,8 +665,8 @@ rp_sidebar_setup (RpSidebar          *self,
       g_settings_bind (settings, "feather", self->feather_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
     }
   last = settings ? g_settings_get_string (settings, "provider") : NULL;
-  if (last == NULL || *last == '\0' || !rp_sidebar_select (self, last, NULL))
-    on_providers_changed (self);
+  if (last == NULL || *last == '\0' || !select_provider (self, last, NULL, FALSE))
+    choose_default (self);
 }
 
 /**
@@ -545,6 +715,7 @@ rp_sidebar_reset (RpSidebar *self)
 
 /**
  * rp_sidebar_get_row:
+ * @param: a parameter, or "provider", "model", "key" or "local-note"
  *
  * Returns: (transfer none) (nullable): the row of @param, for tests and focus
  */
@@ -560,6 +731,10 @@ rp_sidebar_get_row (RpSidebar  *self,
     return GTK_WIDGET (self->provider_row);
   if (g_str_equal (param, "model"))
     return GTK_WIDGET (self->model_row);
+  if (g_str_equal (param, "key"))
+    return GTK_WIDGET (self->key_row);
+  if (g_str_equal (param, "local-note"))
+    return GTK_WIDGET (self->local_row);
   for (i = 0; i < self->rows->len; i++)
     if (g_str_equal (rp_param_row_get_name (g_ptr_array_index (self->rows, i)), param))
       return rp_param_row_get_widget (g_ptr_array_index (self->rows, i));
@@ -573,6 +748,7 @@ rp_sidebar_dispose (GObject *object)
 
   g_cancellable_cancel (self->key_cancellable);
   g_clear_object (&self->key_cancellable);
+  stop_default_search (self);
   if (self->rows != NULL)
     clear_rows (self);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -621,6 +797,7 @@ rp_sidebar_class_init (RpSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, feather_adjustment);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, provider_row);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, model_row);
+  gtk_widget_class_bind_template_child (widget_class, RpSidebar, local_row);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, key_row);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, key_button);
   gtk_widget_class_bind_template_child (widget_class, RpSidebar, params_group);

@@ -22,6 +22,9 @@ RpProvider *rp_sidebar_get_provider (RpSidebar          *self);
 gboolean    rp_sidebar_select       (RpSidebar          *self,
                                      const char         *provider_id,
                                      const char         *model_id);
+gboolean    rp_sidebar_preselect    (RpSidebar          *self,
+                                     const char         *provider_id);
+gboolean    rp_sidebar_get_finding_default (RpSidebar   *self);
 void        rp_sidebar_reset        (RpSidebar          *self);
 GtkWidget  *rp_sidebar_get_row      (RpSidebar          *self,
                                      const char         *param);

@@ -144,6 +144,8 @@ plan (RpWindow *self)
   else
     set_blocker (self, NULL);
   rp_canvas_set_placement (self->canvas, job ? rp_job_get_placement (job) : NULL);
+  rp_canvas_set_placement_is_local (self->canvas, rp_sidebar_get_provider (self->sidebar) != NULL &&
+                                                  rp_provider_is_local (rp_sidebar_get_provider (self->sidebar)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate", self->blocker == NULL);
 }
 

@@ -58,8 +58,8 @@ usage (FILE *out)
   fprintf (out, "%s\n\n"
            "  repaint-cli providers [--json]\n"
            "  repaint-cli models PROVIDER [--json]\n"
-           "  repaint-cli edit --provider ID --image FILE [--reference FILE]… [--mask FILE | --mask-rect X,Y,W,H]\n"
-           "                   --prompt TEXT [--model NAME] [--param KEY=VALUE]… [--base-url URL]\n"
+           "  repaint-cli edit --provider ID [--image] FILE [--reference FILE]… [--mask FILE | --mask-rect X,Y,W,H]\n"
+           "                   [--prompt TEXT] [--model NAME] [--param KEY=VALUE]… [--base-url URL]\n"
            "                   [--output DIR] [--json] [--no-history]\n"
            "  repaint-cli mask --image FILE --rect X,Y,W,H [--rect …] --output MASK.png\n\n%s\n",
            _("Usage:"), _("Run “repaint-cli COMMAND --help” for the options of a command."));

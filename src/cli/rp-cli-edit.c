@@ -59,6 +59,14 @@ show_progress (RpJob      *job,
   const char *label = state_label (state);
   gint64 total = rp_job_get_bytes_total (job);
   gint64 percent = total > 0 ? rp_job_get_bytes_sent (job) * 100 / total : 0;
+  /* The offline fill measures its own work. */
+  gboolean filling = state == RP_JOB_STATE_WAITING && rp_job_get_progress (job) >= 0;
+
+  if (filling)
+    {
+      label = _("Filling");
+      percent = (gint64) (rp_job_get_progress (job) * 100);
+    }
 
   if (!e->progress)
     return;
@@ -67,12 +75,12 @@ show_progress (RpJob      *job,
       fprintf (stderr, "\r\033[K");
       return;
     }
-  if (state == e->shown_state && (state != RP_JOB_STATE_UPLOADING || percent == e->shown_percent) &&
+  if (state == e->shown_state && (!(state == RP_JOB_STATE_UPLOADING || filling) || percent == e->shown_percent) &&
       g_strcmp0 (pspec->name, "elapsed") != 0)
     return;
   e->shown_state = state;
   e->shown_percent = percent;
-  if (state == RP_JOB_STATE_UPLOADING)
+  if (state == RP_JOB_STATE_UPLOADING || filling)
     fprintf (stderr, "\r\033[K%s… %" G_GINT64_FORMAT " %%", label, percent);
   else
     fprintf (stderr, "\r\033[K%s… %.0f s", label, rp_job_get_elapsed (job));
@@ -372,6 +380,19 @@ build_job (Options             *o,
   params = rp_params_new (provider, model, error);
   if (params == NULL || !rp_params_set_inputs (params, 1 + references->len, mask != NULL, error))
     return NULL;
+  /* The offline fill reads no prompt; every other model needs one. */
+  if (rp_model_spec_lookup_param (rp_params_get_spec (params), "prompt") == NULL)
+    {
+      if (o->prompt != NULL)
+        rp_cli_error (_("%s does not read the prompt; it is ignored"),
+                      rp_model_spec_get_display_name (rp_params_get_spec (params)));
+    }
+  else if (o->prompt == NULL)
+    {
+      g_set_error (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID,
+                   _("%s needs --prompt: what to do with the photo"), rp_provider_get_name (provider));
+      return NULL;
+    }
   for (guint i = 0; o->params != NULL && o->params[i] != NULL; i++)
     if (!set_param (params, o->params[i], error))
       return NULL;
@@ -390,14 +411,17 @@ make_service (Options    *o,
 {
   g_autoptr(RpHistory) history = o->no_history ? NULL : rp_history_new (NULL);
   g_autoptr(RpSecrets) secrets = NULL;
+  g_autoptr(RpLocalBackend) local = rp_local_backend_new ();
   const char *env = rp_provider_get_api_key_env (provider);
   const char *key = env != NULL ? g_getenv (env) : NULL;
   RpService *service;
 
-  /* The environment first, as scripts expect; the keyring otherwise. */
-  if (key == NULL || *key == '\0')
+  /* The environment first, as scripts expect; the keyring otherwise; the offline fill
+   * needs neither. */
+  if ((key == NULL || *key == '\0') && !rp_provider_is_local (provider))
     secrets = rp_secrets_new ();
   service = rp_service_new (history, secrets);
+  rp_service_add_backend (service, RP_PROVIDER_RESERVED_ID, RP_EDIT_BACKEND (local));
   if (key != NULL && *key != '\0')
     rp_service_set_api_key (service, rp_provider_get_id (provider), key);
   return service;
@@ -469,9 +493,9 @@ write_outputs (Options    *o,
   return RP_CLI_EXIT_OK;
 }
 
-/* repaint-cli edit --provider ID --image FILE [--reference FILE]… [--mask FILE |
- * --mask-rect X,Y,W,H] --prompt TEXT [--model NAME] [--param KEY=VALUE]… [--base-url URL]
- * [--output DIR] [--json] [--no-history] */
+/* repaint-cli edit --provider ID (--image FILE | FILE) [--reference FILE]… [--mask FILE |
+ * --mask-rect X,Y,W,H] [--prompt TEXT] [--model NAME] [--param KEY=VALUE]… [--base-url URL]
+ * [--output DIR] [--json] [--no-history]; --prompt unless the model reads none */
 int
 rp_cli_edit (int    argc,
              char **argv)
@@ -503,10 +527,12 @@ rp_cli_edit (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
+  context = g_option_context_new (_("[FILE]"));
   g_option_context_set_summary (context,
                                 _("Send an edit to a provider and place the results back into the photo "
-                                  "at its full size. Exit status: 0 done, 1 provider or network error, "
+                                  "at its full size. The offline fill (--provider local) runs on this "
+                                  "computer: it needs a mask but no key, no network and no prompt. "
+                                  "Exit status: 0 done, 1 provider or network error, "
                                   "2 usage or validation error."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -514,14 +540,17 @@ rp_cli_edit (int    argc,
       rp_cli_error ("%s", error->message);
       return RP_CLI_EXIT_USAGE;
     }
-  if (argc > 1)
+  /* The photo may also come as the one argument. */
+  if (argc == 2 && o.image_path == NULL)
+    o.image_path = g_strdup (argv[1]);
+  else if (argc > 1)
     {
-      rp_cli_error (_("unexpected argument “%s”"), argv[1]);
+      rp_cli_error (_("unexpected argument “%s”"), argv[argc - 1]);
       return RP_CLI_EXIT_USAGE;
     }
-  if (o.provider_id == NULL || o.image_path == NULL || o.prompt == NULL)
+  if (o.provider_id == NULL || o.image_path == NULL)
     {
-      rp_cli_error ("%s", _("edit needs --provider, --image and --prompt"));
+      rp_cli_error ("%s", _("edit needs --provider and the photo (--image FILE, or FILE)"));
       return RP_CLI_EXIT_USAGE;
     }
   if (o.mask_path != NULL && o.mask_rect != NULL)
@@ -546,6 +575,7 @@ rp_cli_edit (int    argc,
   e.shown_state = RP_JOB_STATE_DONE;
   g_signal_connect (job, "notify::state", G_CALLBACK (show_progress), &e);
   g_signal_connect (job, "notify::bytes-sent", G_CALLBACK (show_progress), &e);
+  g_signal_connect (job, "notify::progress", G_CALLBACK (show_progress), &e);
   g_signal_connect (job, "notify::elapsed", G_CALLBACK (show_progress), &e);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &e);
   rp_service_run_job_async (service, job, NULL, on_done, &e);

@@ -93,12 +93,14 @@ rp_cli_providers (int    argc,
   for (guint i = 0; i < g_list_model_get_n_items (providers); i++)
     {
       g_autoptr(RpProvider) provider = g_list_model_get_item (providers, i);
+      const char *url = rp_provider_get_base_url (provider);
       const char *env = rp_provider_get_api_key_env (provider);
 
+      /* The offline fill has neither: its columns stay empty, its JSON members null. */
       if (!json)
         {
           printf ("%s\t%s\t%s\t%s\n", rp_provider_get_id (provider), rp_provider_get_name (provider),
-                  rp_provider_get_base_url (provider), env ? env : "");
+                  url ? url : "", env ? env : "");
           continue;
         }
       json_builder_begin_object (b);
@@ -106,6 +108,8 @@ rp_cli_providers (int    argc,
       json_builder_add_string_value (b, rp_provider_get_id (provider));
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, rp_provider_get_name (provider));
+      json_builder_set_member_name (b, "engine");
+      json_builder_add_string_value (b, rp_provider_is_local (provider) ? "local" : "http");
       json_builder_set_member_name (b, "base_url");
       json_builder_add_string_value (b, rp_provider_get_base_url (provider));
       json_builder_set_member_name (b, "api_key_env");

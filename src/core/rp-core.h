@@ -13,6 +13,7 @@
 #include "rp-images-reader.h"
 #include "rp-job.h"
 #include "rp-json-body.h"
+#include "rp-local-backend.h"
 #include "rp-local-fill.h"
 #include "rp-mask.h"
 #include "rp-model-info.h"

@@ -89,6 +89,8 @@ void                rp_edit_run_set_upload_progress  (RpEditRun            *run,
                                                       gint64                total);
 void                rp_edit_run_add_bytes_received   (RpEditRun            *run,
                                                       gint64                bytes);
+void                rp_edit_run_set_progress         (RpEditRun            *run,
+                                                      double                fraction);
 void                rp_edit_run_set_attempt          (RpEditRun            *run,
                                                       guint                 attempt);
 void                rp_edit_run_set_request_id       (RpEditRun            *run,

@@ -26,6 +26,8 @@ void           rp_job_set_upload_progress       (RpJob          *self,
                                                  gint64          total);
 void           rp_job_add_bytes_received        (RpJob          *self,
                                                  gint64          bytes);
+void           rp_job_set_progress              (RpJob          *self,
+                                                 double          fraction);
 void           rp_job_set_attempt               (RpJob          *self,
                                                  guint           attempt);
 void           rp_job_set_placement             (RpJob          *self,

@@ -35,6 +35,7 @@ struct _RpJob
   gint64           bytes_sent;
   gint64           bytes_total;
   gint64           bytes_received;
+  double           progress;      /* 0…1 from a backend that measures its work, else -1 */
   guint            attempt;
   guint            n_partials;
   gint64           started_us;
@@ -65,6 +66,7 @@ enum {
   PROP_BYTES_SENT,
   PROP_BYTES_TOTAL,
   PROP_BYTES_RECEIVED,
+  PROP_PROGRESS,
   PROP_ATTEMPT,
   PROP_N_PARTIALS,
   PROP_N_RESULTS,
@@ -231,6 +233,9 @@ rp_job_get_property (GObject    *object,
     case PROP_BYTES_RECEIVED:
       g_value_set_int64 (value, self->bytes_received);
       break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
     case PROP_ATTEMPT:
       g_value_set_uint (value, self->attempt);
       break;
@@ -305,6 +310,11 @@ rp_job_class_init (RpJobClass *klass)
   properties[PROP_BYTES_SENT] = int64_property ("bytes-sent");
   properties[PROP_BYTES_TOTAL] = int64_property ("bytes-total");
   properties[PROP_BYTES_RECEIVED] = int64_property ("bytes-received");
+  /* The share of the work done, 0 to 1, from a backend that can tell (the offline fill
+   * computing on this computer); -1 while unknown, as for a web service. */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, -1, 1, -1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* 1 for the first attempt; more after a safe retry (429, 502, 503, a failed connect). */
   properties[PROP_ATTEMPT] = uint_property ("attempt");
   properties[PROP_N_PARTIALS] = uint_property ("n-partials");
@@ -357,6 +367,7 @@ rp_job_init (RpJob *self)
   self->results = g_list_store_new (RP_TYPE_JOB_RESULT);
   self->cancellable = g_cancellable_new ();
   self->feather_px = RP_PLACEMENT_DEFAULT_FEATHER_PX;
+  self->progress = -1;
   self->attempt = 0;
 }
 
@@ -398,7 +409,8 @@ job_new (const char *provider_id,
  * @image: the photo to edit; the mask applies to it
  * @mask: (nullable): what the person painted (coverage at the photo's size); %NULL edits
  *   the whole image (fusion with references, or a global edit)
- * @prompt: what to do
+ * @prompt: what to do; ignored (the job's prompt is empty) when the model takes no
+ *   prompt
  * @params: the provider, model and parameter values; copied, so the caller may go on
  *   changing them
  *
@@ -419,10 +431,14 @@ rp_job_new (RpImage    *image,
   g_return_val_if_fail (mask == NULL || RP_IS_MASK (mask), NULL);
   g_return_val_if_fail (RP_IS_PARAMS (params), NULL);
 
+  /* A model that reads no prompt (the offline fill) gets none: the journal and the
+   * gallery then do not show words that changed nothing. */
+  if (rp_model_spec_lookup_param (rp_params_get_spec (params), "prompt") == NULL)
+    prompt = NULL;
   self = job_new (rp_provider_get_id (rp_params_get_provider (params)),
                   rp_params_get_model_id (params), image, mask, prompt);
   self->params = snapshot_params (params);
-  if (prompt != NULL && rp_model_spec_lookup_param (rp_params_get_spec (self->params), "prompt"))
+  if (prompt != NULL)
     rp_params_set_string (self->params, "prompt", prompt, NULL);
   return self;
 }
@@ -724,6 +740,19 @@ rp_job_get_bytes_received (RpJob *self)
   return self->bytes_received;
 }
 
+/**
+ * rp_job_get_progress:
+ *
+ * Returns: the share of the work done, from 0 to 1, when the backend can tell (the offline
+ *   fill); -1 otherwise
+ */
+double
+rp_job_get_progress (RpJob *self)
+{
+  g_return_val_if_fail (RP_IS_JOB (self), -1);
+  return self->progress;
+}
+
 guint
 rp_job_get_attempt (RpJob *self)
 {
@@ -957,6 +986,19 @@ rp_job_add_bytes_received (RpJob  *self,
     return;
   self->bytes_received += bytes;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
+}
+
+void
+rp_job_set_progress (RpJob  *self,
+                     double  fraction)
+{
+  g_return_if_fail (RP_IS_JOB (self));
+
+  fraction = fraction < 0 ? -1 : MIN (fraction, 1.0);
+  if (self->progress == fraction)
+    return;
+  self->progress = fraction;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 void

@@ -133,6 +133,7 @@ gboolean       rp_job_is_finished               (RpJob       *self);
 gint64         rp_job_get_bytes_sent            (RpJob       *self);
 gint64         rp_job_get_bytes_total           (RpJob       *self);
 gint64         rp_job_get_bytes_received        (RpJob       *self);
+double         rp_job_get_progress              (RpJob       *self);
 guint          rp_job_get_attempt               (RpJob       *self);
 guint          rp_job_get_n_partials            (RpJob       *self);
 double         rp_job_get_elapsed               (RpJob       *self);

@@ -108,6 +108,26 @@ rp_json_check_members (JsonObject          *object,
   return TRUE;
 }
 
+/* Refuses the first of @refused that @object has: keys about the network, which a provider
+ * running on this computer ("engine": "local") has no use for. */
+gboolean
+rp_json_refuse_for_local (JsonObject          *object,
+                          const char          *path,
+                          const char * const  *refused,
+                          GError             **error)
+{
+  for (guint i = 0; refused[i] != NULL; i++)
+    if (rp_json_has (object, refused[i]))
+      {
+        g_autofree char *where = rp_json_path_join (path, refused[i]);
+
+        set_invalid (error, _("“%s” has no meaning for a provider that runs on this computer "
+                              "(“engine”: “local”)."), where);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 rp_json_has (JsonObject *object,
              const char *key)

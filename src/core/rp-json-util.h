@@ -24,6 +24,10 @@ gboolean    rp_json_check_members    (JsonObject          *object,
                                       const char          *path,
                                       const char * const  *allowed,
                                       GError             **error);
+gboolean    rp_json_refuse_for_local (JsonObject          *object,
+                                      const char          *path,
+                                      const char * const  *refused,
+                                      GError             **error);
 gboolean    rp_json_require          (JsonObject          *object,
                                       const char          *path,
                                       const char          *key,

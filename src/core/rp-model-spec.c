@@ -825,36 +825,22 @@ parse_query (RpModelSpec  *self,
   return TRUE;
 }
 
+/* Where and how the operation is sent: "method", "path", "query" and "encodings". */
 static gboolean
-parse_operation_basics (RpModelSpec  *self,
-                        JsonObject   *op,
-                        const char   *path,
-                        GError      **error)
+parse_endpoint (RpModelSpec  *self,
+                JsonObject   *op,
+                const char   *path,
+                GError      **error)
 {
-  static const char * const keys[] = {
-    "select", "method", "path", "query", "encodings", "images", "mask", "params", "modes",
-    "responses", "inherits", "note", NULL
-  };
-  static const char * const select_keys[] = { "min_images", "max_images", "note", NULL };
   static const char * const methods[] = { "POST", "PUT", NULL };
-  g_autofree char *spath = rp_json_path_join (path, "select");
   g_auto(GStrv) encodings = NULL;
-  JsonObject *select = NULL;
   const char *op_path = NULL;
-  gint64 min_images = 0, max_images = 0;
   int method = 0;
 
-  if (!rp_json_check_members (op, path, keys, error) ||
-      !rp_json_read_choice (op, path, "method", methods, &method, error) ||
+  if (!rp_json_read_choice (op, path, "method", methods, &method, error) ||
       !rp_json_require (op, path, "path", error) ||
       !rp_json_read_string (op, path, "path", &op_path, error) ||
-      !rp_json_read_strv (op, path, "encodings", &encodings, error) ||
-      !rp_json_read_object (op, path, "select", &select, error))
-    return FALSE;
-  if (select != NULL &&
-      (!rp_json_check_members (select, spath, select_keys, error) ||
-       !rp_json_read_int (select, spath, "min_images", 0, MAX_IMAGE_COUNT, &min_images, error) ||
-       !rp_json_read_int (select, spath, "max_images", 1, MAX_IMAGE_COUNT, &max_images, error)))
+      !rp_json_read_strv (op, path, "encodings", &encodings, error))
     return FALSE;
   if (op_path[0] != '/' || strstr (op_path, "..") != NULL || strstr (op_path, "://") != NULL)
     {
@@ -865,10 +851,6 @@ parse_operation_basics (RpModelSpec  *self,
     }
   self->method = g_strdup (methods[method]);
   self->path = g_strdup (op_path);
-  self->select_min_images = min_images;
-  self->select_max_images = max_images;
-  self->encodings = RP_ENCODING_MULTIPART;
-  self->default_encoding = RP_ENCODING_MULTIPART;
   if (encodings != NULL)
     {
       g_autofree char *where = rp_json_path_join (path, "encodings");
@@ -900,21 +882,62 @@ parse_operation_basics (RpModelSpec  *self,
   return parse_query (self, op, path, error);
 }
 
+static gboolean
+parse_operation_basics (RpModelSpec       *self,
+                        JsonObject        *op,
+                        const char        *path,
+                        RpModelSpecFlags   flags,
+                        GError           **error)
+{
+  static const char * const keys[] = {
+    "select", "method", "path", "query", "encodings", "images", "mask", "params", "modes",
+    "responses", "inherits", "note", NULL
+  };
+  static const char * const http_keys[] = {
+    "method", "path", "query", "encodings", "modes", "responses", NULL
+  };
+  static const char * const select_keys[] = { "min_images", "max_images", "note", NULL };
+  g_autofree char *spath = rp_json_path_join (path, "select");
+  JsonObject *select = NULL;
+  gint64 min_images = 0, max_images = 0;
+
+  if (!rp_json_check_members (op, path, keys, error) ||
+      !rp_json_read_object (op, path, "select", &select, error))
+    return FALSE;
+  if (select != NULL &&
+      (!rp_json_check_members (select, spath, select_keys, error) ||
+       !rp_json_read_int (select, spath, "min_images", 0, MAX_IMAGE_COUNT, &min_images, error) ||
+       !rp_json_read_int (select, spath, "max_images", 1, MAX_IMAGE_COUNT, &max_images, error)))
+    return FALSE;
+  self->select_min_images = min_images;
+  self->select_max_images = max_images;
+  self->encodings = RP_ENCODING_MULTIPART;
+  self->default_encoding = RP_ENCODING_MULTIPART;
+  if (flags & RP_MODEL_SPEC_LOCAL)
+    {
+      self->query = g_new0 (char *, 1);
+      return rp_json_refuse_for_local (op, path, http_keys, error);
+    }
+  return parse_endpoint (self, op, path, error);
+}
+
 /**
  * rp_model_spec_new_from_json: (skip)
  * @op: the operation object with every layer already merged in
  * @removed_params: (nullable): parameters the layers set to false
+ * @flags: %RP_MODEL_SPEC_LOCAL for an operation that runs on this computer
  *
  * Returns: (transfer full) (nullable): the spec, or %NULL with @error naming the bad key
  */
 RpModelSpec *
-rp_model_spec_new_from_json (const char  *model_id,
-                             const char  *display_name,
-                             const char  *operation,
-                             JsonObject  *op,
-                             char       **removed_params,
-                             const char  *path,
-                             GError     **error)
+rp_model_spec_new_from_json (const char        *model_id,
+                             const char        *display_name,
+                             const char        *operation,
+                             JsonObject        *op,
+                             char             **removed_params,
+                             const char        *path,
+                             RpModelSpecFlags   flags,
+                             GError           **error)
 {
   g_autoptr(RpModelSpec) self = g_object_new (RP_TYPE_MODEL_SPEC, NULL);
   g_autofree char *ipath = rp_json_path_join (path, "images");
@@ -927,7 +950,7 @@ rp_model_spec_new_from_json (const char  *model_id,
   self->operation = g_strdup (operation);
   self->removed = removed_params != NULL ? g_strdupv (removed_params) : g_new0 (char *, 1);
 
-  if (!parse_operation_basics (self, op, path, error) ||
+  if (!parse_operation_basics (self, op, path, flags, error) ||
       !rp_json_read_object (op, path, "images", &images, error) ||
       !rp_json_read_object (op, path, "mask", &mask, error) ||
       !rp_json_require (op, path, "params", error) ||
@@ -935,7 +958,7 @@ rp_model_spec_new_from_json (const char  *model_id,
       !parse_images (self, images, ipath, error) ||
       !parse_mask (self, mask, mpath, error) ||
       !parse_params (self, params, ppath, error) ||
-      !parse_responses (self, op, path, error) ||
+      (!(flags & RP_MODEL_SPEC_LOCAL) && !parse_responses (self, op, path, error)) ||
       !parse_modes (self, op, path, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -980,7 +1003,8 @@ rp_model_spec_get_operation (RpModelSpec *self)
 /**
  * rp_model_spec_get_method:
  *
- * Returns: (transfer none): the HTTP method, "POST"
+ * Returns: (transfer none) (nullable): the HTTP method, "POST"; %NULL for an operation that
+ *   runs on this computer
  */
 const char *
 rp_model_spec_get_method (RpModelSpec *self)
@@ -992,7 +1016,8 @@ rp_model_spec_get_method (RpModelSpec *self)
 /**
  * rp_model_spec_get_path:
  *
- * Returns: (transfer none): the path appended to the provider's base URL, e.g. "/images/edits"
+ * Returns: (transfer none) (nullable): the path appended to the provider's base URL, e.g.
+ *   "/images/edits"; %NULL for an operation that runs on this computer
  */
 const char *
 rp_model_spec_get_path (RpModelSpec *self)

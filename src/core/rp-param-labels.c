@@ -44,6 +44,12 @@ static const struct {
   { "seed", N_("Seed"), N_("The same seed and settings give the same result") },
 };
 
+/* Names in the built-in definitions that are words, not brand names: the offline fill's. */
+static const char * const definition_texts[] = {
+  N_("Offline Fill"),
+  N_("Content-Aware Fill"),
+};
+
 static const struct {
   const char *name;     /* NULL: any parameter */
   const char *value;
@@ -66,6 +72,23 @@ static const struct {
   { NULL, "true", "switch", NC_("switch", "On") },
   { NULL, "false", "switch", NC_("switch", "Off") },
 };
+
+/**
+ * rp_definition_text_label:
+ * @text: a name written in a built-in definition, e.g. "Offline Fill"
+ *
+ * Returns: (transfer none): the translated name, or @text itself for a brand name
+ */
+const char *
+rp_definition_text_label (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (definition_texts); i++)
+    if (g_str_equal (definition_texts[i], text))
+      return g_dgettext (GETTEXT_PACKAGE, definition_texts[i]);
+  return text;
+}
 
 /**
  * rp_param_label:

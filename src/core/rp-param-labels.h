@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
+const char *rp_definition_text_label (const char *text);
 const char *rp_param_label        (const char *name);
 const char *rp_param_description  (const char *name);
 char       *rp_param_choice_label (const char *name,

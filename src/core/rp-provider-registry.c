@@ -255,7 +255,7 @@ def_new (const char *source,
       !rp_provider_validate_id (id, &def->error))
     return def;
   def->id = g_strdup (id);
-  if (g_str_equal (id, RP_PROVIDER_RESERVED_ID))
+  if (!builtin && g_str_equal (id, RP_PROVIDER_RESERVED_ID))
     g_set_error (&def->error, RP_PROVIDER_ERROR, RP_PROVIDER_ERROR_RESERVED_ID,
                  _("The id “%s” is reserved for the offline fill built into Repaint."), id);
   return def;

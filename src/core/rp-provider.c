@@ -8,6 +8,7 @@
 
 #include "rp-json-util.h"
 #include "rp-model-spec-private.h"
+#include "rp-param-labels.h"
 #include "rp-provider-config-private.h"
 #include "rp-provider-private.h"
 
@@ -24,6 +25,7 @@ struct _RpProvider
   char          *website;
   char          *source;
   gboolean       builtin;
+  RpProviderEngine engine;
   JsonNode      *definition;
 
   RpAuthSpec     auth;
@@ -329,6 +331,43 @@ parse_headers (RpProvider  *self,
   return TRUE;
 }
 
+/* Built-in definitions may name things with words to translate (the offline fill's
+ * "Offline Fill"); brand names and user files stay as written. */
+static const char *
+display_text (RpProvider *self,
+              const char *text)
+{
+  return self->builtin && text != NULL ? rp_definition_text_label (text) : text;
+}
+
+/* "engine": "http" (the default) or "local". A local provider runs on this computer: it has
+ * no address, key, transport or model list to read, and only Repaint itself defines one. */
+static gboolean
+parse_engine (RpProvider  *self,
+              JsonObject  *root,
+              GError     **error)
+{
+  static const char * const engines[] = { "http", "local", NULL };
+  static const char * const http_keys[] = {
+    "base_url", "api_key_env", "website", "auth", "headers", "http", "retry", "errors",
+    "discovery", "check", NULL
+  };
+  int engine = RP_PROVIDER_ENGINE_HTTP;
+
+  if (!rp_json_read_choice (root, NULL, "engine", engines, &engine, error))
+    return FALSE;
+  self->engine = engine;
+  if (engine != RP_PROVIDER_ENGINE_LOCAL)
+    return TRUE;
+  if (!self->builtin)
+    {
+      set_invalid (error, _("Only definitions built into Repaint may run on this computer "
+                            "(“engine”: “local”)."));
+      return FALSE;
+    }
+  return rp_json_refuse_for_local (root, NULL, http_keys, error);
+}
+
 static gboolean
 parse_identity (RpProvider  *self,
                 JsonObject  *root,
@@ -343,12 +382,7 @@ parse_identity (RpProvider  *self,
       !rp_json_require (root, NULL, "id", error) ||
       !rp_json_read_string (root, NULL, "id", &id, error) ||
       !rp_json_require (root, NULL, "name", error) ||
-      !rp_json_read_string (root, NULL, "name", &name, error) ||
-      !rp_json_require (root, NULL, "base_url", error) ||
-      !rp_json_read_string (root, NULL, "base_url", &base_url, error) ||
-      !rp_json_require (root, NULL, "api_key_env", error) ||
-      !rp_json_read_string (root, NULL, "api_key_env", &env, error) ||
-      !rp_json_read_string (root, NULL, "website", &website, error))
+      !rp_json_read_string (root, NULL, "name", &name, error))
     return FALSE;
   if (schema != NULL && !g_str_equal (schema, RP_PROVIDER_SCHEMA))
     {
@@ -364,6 +398,17 @@ parse_identity (RpProvider  *self,
       set_invalid (error, _("“%s” must not be empty."), "name");
       return FALSE;
     }
+  self->id = g_strdup (id);
+  self->name = g_strdup (display_text (self, trimmed));
+  if (self->engine == RP_PROVIDER_ENGINE_LOCAL)
+    return TRUE;
+
+  if (!rp_json_require (root, NULL, "base_url", error) ||
+      !rp_json_read_string (root, NULL, "base_url", &base_url, error) ||
+      !rp_json_require (root, NULL, "api_key_env", error) ||
+      !rp_json_read_string (root, NULL, "api_key_env", &env, error) ||
+      !rp_json_read_string (root, NULL, "website", &website, error))
+    return FALSE;
   if (!rp_provider_validate_base_url (base_url, &local_error))
     {
       g_set_error (error, RP_PROVIDER_ERROR, local_error->code,
@@ -382,8 +427,6 @@ parse_identity (RpProvider  *self,
       set_invalid (error, _("“%s” must start with https://."), "website");
       return FALSE;
     }
-  self->id = g_strdup (id);
-  self->name = g_strstrip (g_strdup (name));
   /* Paths start with "/", so a trailing slash would double it. */
   self->base_url = g_strdup (base_url);
   while (g_str_has_suffix (self->base_url, "/"))
@@ -618,7 +661,8 @@ parse_models (RpProvider  *self,
           return FALSE;
         }
       info = rp_model_info_new (id, rp_json_has (entry, "name")
-                                      ? json_object_get_string_member (entry, "name") : NULL,
+                                      ? display_text (self, json_object_get_string_member (entry, "name"))
+                                      : NULL,
                                 FALSE, NULL);
       g_list_store_append (self->models, info);
     }
@@ -752,15 +796,26 @@ parse_transport (RpProvider  *self,
 {
   JsonObject *auth = NULL, *http = NULL, *retry = NULL, *errors = NULL;
 
-  return rp_json_read_object (root, NULL, "auth", &auth, error) &&
-         rp_json_read_object (root, NULL, "http", &http, error) &&
-         rp_json_read_object (root, NULL, "retry", &retry, error) &&
-         rp_json_read_object (root, NULL, "errors", &errors, error) &&
-         rp_auth_spec_parse (&self->auth, auth, "auth", error) &&
-         rp_http_config_parse (&self->http, http, "http", error) &&
-         rp_retry_policy_parse (&self->retry, retry, "retry", error) &&
-         rp_error_config_parse (&self->errors, errors, "errors", error) &&
-         parse_headers (self, root, error);
+  if (!rp_json_read_object (root, NULL, "auth", &auth, error) ||
+      !rp_json_read_object (root, NULL, "http", &http, error) ||
+      !rp_json_read_object (root, NULL, "retry", &retry, error) ||
+      !rp_json_read_object (root, NULL, "errors", &errors, error) ||
+      !rp_auth_spec_parse (&self->auth, auth, "auth", error) ||
+      !rp_http_config_parse (&self->http, http, "http", error) ||
+      !rp_retry_policy_parse (&self->retry, retry, "retry", error) ||
+      !rp_error_config_parse (&self->errors, errors, "errors", error) ||
+      !parse_headers (self, root, error))
+    return FALSE;
+  /* Nothing to authenticate: the service asks for no key. */
+  if (self->engine == RP_PROVIDER_ENGINE_LOCAL)
+    self->auth.location = RP_AUTH_NONE;
+  return TRUE;
+}
+
+static RpModelSpecFlags
+spec_flags (RpProvider *self)
+{
+  return self->engine == RP_PROVIDER_ENGINE_LOCAL ? RP_MODEL_SPEC_LOCAL : RP_MODEL_SPEC_NONE;
 }
 
 /* Model entries that apply to @model_id, weakest first: "match" patterns in file order, then
@@ -911,7 +966,7 @@ build_spec (RpProvider  *self,
 
       if (rp_json_has (overlay, "name") &&
           json_node_get_value_type (json_object_get_member (overlay, "name")) == G_TYPE_STRING)
-        display_name = json_object_get_string_member (overlay, "name");
+        display_name = display_text (self, json_object_get_string_member (overlay, "name"));
       for (guint k = 0; overlay_keys[k] != NULL; k++)
         {
           JsonNode *over = json_object_get_member (overlay, overlay_keys[k]);
@@ -931,7 +986,7 @@ build_spec (RpProvider  *self,
     }
   removed = prune_params (op, model_id);
   spec = rp_model_spec_new_from_json (model_id, display_name, operation, op, removed, path,
-                                      &local_error);
+                                      spec_flags (self), &local_error);
   if (spec == NULL)
     {
       g_set_error (error, RP_PROVIDER_ERROR, local_error->code,
@@ -991,8 +1046,9 @@ rp_provider_new_from_json (JsonObject  *definition,
                            GError     **error)
 {
   static const char * const keys[] = {
-    "schema", "id", "name", "base_url", "api_key_env", "website", "auth", "headers", "http",
-    "retry", "errors", "discovery", "default_model", "operations", "models", "check", "note", NULL
+    "schema", "id", "name", "engine", "base_url", "api_key_env", "website", "auth", "headers",
+    "http", "retry", "errors", "discovery", "default_model", "operations", "models", "check",
+    "note", NULL
   };
   g_autoptr(RpProvider) self = NULL;
   JsonObject *root;
@@ -1006,6 +1062,7 @@ rp_provider_new_from_json (JsonObject  *definition,
   self->builtin = builtin;
 
   if (!rp_json_check_members (root, NULL, keys, error) ||
+      !parse_engine (self, root, error) ||
       !parse_identity (self, root, error) ||
       !parse_transport (self, root, error) ||
       !parse_operations (self, root, error) ||
@@ -1023,7 +1080,8 @@ rp_provider_new_from_json (JsonObject  *definition,
       g_auto(GStrv) removed = prune_params (json_node_get_object (copy), NULL);
       g_autoptr(RpModelSpec) spec = rp_model_spec_new_from_json ("", NULL, self->operation_names[i],
                                                                  json_node_get_object (copy),
-                                                                 removed, path, error);
+                                                                 removed, path, spec_flags (self),
+                                                                 error);
 
       if (spec == NULL)
         return NULL;
@@ -1046,9 +1104,33 @@ rp_provider_get_id (RpProvider *self)
 }
 
 /**
+ * rp_provider_get_engine:
+ *
+ * Returns: what carries out the provider's edits
+ */
+RpProviderEngine
+rp_provider_get_engine (RpProvider *self)
+{
+  g_return_val_if_fail (RP_IS_PROVIDER (self), RP_PROVIDER_ENGINE_HTTP);
+  return self->engine;
+}
+
+/**
+ * rp_provider_is_local:
+ *
+ * Returns: whether edits run on this computer (no key, no network, no base URL)
+ */
+gboolean
+rp_provider_is_local (RpProvider *self)
+{
+  return rp_provider_get_engine (self) == RP_PROVIDER_ENGINE_LOCAL;
+}
+
+/**
  * rp_provider_get_name:
  *
- * Returns: (transfer none): the name to show (a brand name: not translated)
+ * Returns: (transfer none): the name to show: a brand name as written, or for the offline
+ *   fill its translated name
  */
 const char *
 rp_provider_get_name (RpProvider *self)
@@ -1060,7 +1142,8 @@ rp_provider_get_name (RpProvider *self)
 /**
  * rp_provider_get_base_url:
  *
- * Returns: (transfer none): the base URL without a trailing slash; https, or http on loopback
+ * Returns: (transfer none) (nullable): the base URL without a trailing slash; https, or http
+ *   on loopback; %NULL for a provider that runs on this computer
  */
 const char *
 rp_provider_get_base_url (RpProvider *self)
@@ -1072,8 +1155,8 @@ rp_provider_get_base_url (RpProvider *self)
 /**
  * rp_provider_get_api_key_env:
  *
- * Returns: (transfer none): the environment variable that may hold the key, used when the
- *   keyring has none
+ * Returns: (transfer none) (nullable): the environment variable that may hold the key, used
+ *   when the keyring has none; %NULL for a provider that runs on this computer
  */
 const char *
 rp_provider_get_api_key_env (RpProvider *self)
@@ -1143,6 +1226,7 @@ rp_provider_build_url (RpProvider *self,
 {
   g_return_val_if_fail (RP_IS_PROVIDER (self), NULL);
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+  g_return_val_if_fail (self->base_url != NULL, NULL);
   return g_strconcat (self->base_url, path, NULL);
 }
 

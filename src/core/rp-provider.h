@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* The id of the offline fill. No definition file, built-in or user, may take it. */
+/* The id of the offline fill: only the built-in definition may take it. */
 #define RP_PROVIDER_RESERVED_ID "local"
 /* The value of a definition's optional "schema" key. */
 #define RP_PROVIDER_SCHEMA "repaint-provider/1"
@@ -41,6 +41,19 @@ typedef enum {
   RP_PROVIDER_ERROR_DISCOVERY,
 } RpProviderError;
 
+/**
+ * RpProviderEngine:
+ * @RP_PROVIDER_ENGINE_HTTP: edits are sent to a web service (the default)
+ * @RP_PROVIDER_ENGINE_LOCAL: edits run on this computer, with no key and no network (the
+ *   offline fill); only definitions built into Repaint may use it
+ *
+ * What carries out a provider's edits: a definition's top-level "engine".
+ */
+typedef enum {
+  RP_PROVIDER_ENGINE_HTTP,
+  RP_PROVIDER_ENGINE_LOCAL,
+} RpProviderEngine;
+
 #define RP_TYPE_PROVIDER (rp_provider_get_type ())
 G_DECLARE_FINAL_TYPE (RpProvider, rp_provider, RP, PROVIDER, GObject)
 
@@ -56,6 +69,8 @@ gboolean             rp_provider_validate_id          (const char     *id,
                                                        GError        **error);
 
 const char          *rp_provider_get_id               (RpProvider     *self);
+RpProviderEngine     rp_provider_get_engine           (RpProvider     *self);
+gboolean             rp_provider_is_local             (RpProvider     *self);
 const char          *rp_provider_get_name             (RpProvider     *self);
 const char          *rp_provider_get_base_url         (RpProvider     *self);
 const char          *rp_provider_get_api_key_env      (RpProvider     *self);

@@ -1422,7 +1422,8 @@ rp_service_run_job_async (RpService           *self,
       run_fail (run, cancelled_error ());
       return;
     }
-  if (params == NULL && run->backend == self->http)
+  /* The HTTP engine can only send what a definition describes over HTTP. */
+  if (run->backend == self->http && (params == NULL || rp_provider_is_local (run->provider)))
     {
       run_fail (run, g_error_new (RP_JOB_ERROR, RP_JOB_ERROR_INVALID,
                                   _("Nothing can run edits for “%s”."), rp_job_get_provider_id (job)));
@@ -1739,6 +1740,21 @@ rp_edit_run_add_bytes_received (RpEditRun *run,
 {
   if (!run->finished)
     rp_job_add_bytes_received (run->job, bytes);
+}
+
+/**
+ * rp_edit_run_set_progress:
+ * @fraction: the share of the work done, from 0 to 1, never decreasing
+ *
+ * For a backend that computes the results itself and can measure how far it is (the
+ * offline fill); it becomes the job's #RpJob:progress.
+ */
+void
+rp_edit_run_set_progress (RpEditRun *run,
+                          double     fraction)
+{
+  if (!run->finished)
+    rp_job_set_progress (run->job, CLAMP (fraction, 0.0, 1.0));
 }
 
 void
