@@ -338,9 +338,10 @@ local_run_async (RpEditBackend       *backend,
       return;
     }
 
-  /* Nothing is sent anywhere: from here on the job is waiting for this computer. */
-  rp_edit_run_set_state (run, RP_JOB_STATE_WAITING);
+  /* Nothing is sent anywhere: from here on the job waits for this computer, and says how
+   * far it is from the start. */
   rp_edit_run_set_progress (run, 0.0);
+  rp_edit_run_set_state (run, RP_JOB_STATE_WAITING);
   load = g_task_new (NULL, cancellable, load_done_cb, g_object_ref (task));
   g_task_set_source_tag (load, load_thread);
   g_task_set_task_data (load, r, NULL);
