@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rp-history-entry.h"
+#include "rp-job.h"
+#include "rp-provider-registry.h"
+
+G_BEGIN_DECLS
+
+RpJob *rp_job_new_from_entry (RpHistoryEntry      *entry,
+                              RpProviderRegistry  *registry,
+                              gboolean             variation,
+                              GCancellable        *cancellable,
+                              GError             **error);
+
+G_END_DECLS
