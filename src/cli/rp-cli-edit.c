@@ -410,10 +410,12 @@ build_job_from_entry (Options             *o,
                    _("No edit “%s” in the history (see “repaint-cli history”)."), id);
       return NULL;
     }
-  job = rp_job_new_from_entry (entry, registry, o->again_id != NULL, NULL, error);
+  *out_provider = rp_job_find_entry_provider (entry, registry, error);
+  if (*out_provider == NULL)
+    return NULL;
+  job = rp_job_new_from_entry (entry, *out_provider, o->again_id != NULL, NULL, error);
   if (job == NULL)
     return NULL;
-  *out_provider = rp_provider_registry_lookup (registry, rp_job_get_provider_id (job));
   if (o->base_url != NULL && !rp_job_set_base_url (job, o->base_url, error))
     return NULL;
   return g_steal_pointer (&job);

@@ -10,7 +10,7 @@
 /**
  * rp_job_new_from_entry:
  * @entry: an edit from the history (done, failed, interrupted…)
- * @registry: where the edit's provider is found
+ * @provider: the edit's provider (rp_history_entry_get_provider(), looked up by the caller)
  * @variation: %TRUE to ask for new results (a random seed is not reused), %FALSE to send
  *   the same request again (Retry)
  *
@@ -21,14 +21,13 @@
  */
 RpJob *
 rp_job_new_from_entry (RpHistoryEntry      *entry,
-                       RpProviderRegistry  *registry,
+                       RpProvider          *provider,
                        gboolean             variation,
                        GCancellable        *cancellable,
                        GError             **error)
 {
   JsonObject *meta;
-  RpProvider *provider;
-  const char *provider_id, *model, *context;
+  const char *model, *context;
   JsonNode *values;
   g_autoptr(RpParams) params = NULL;
   g_autoptr(RpImage) image = NULL;
@@ -39,17 +38,9 @@ rp_job_new_from_entry (RpHistoryEntry      *entry,
   guint i;
 
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (entry), NULL);
-  g_return_val_if_fail (RP_IS_PROVIDER_REGISTRY (registry), NULL);
+  g_return_val_if_fail (RP_IS_PROVIDER (provider), NULL);
 
   meta = rp_history_entry_get_metadata (entry);
-  provider_id = rp_history_entry_get_provider (entry);
-  provider = rp_provider_registry_lookup (registry, provider_id);
-  if (provider == NULL)
-    {
-      g_set_error (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID,
-                   _("The service “%s” this edit used is no longer set up."), provider_id);
-      return NULL;
-    }
   model = rp_history_entry_get_model (entry);
   params = rp_params_new (provider, model && *model ? model : rp_provider_get_default_model (provider), error);
   if (params == NULL)
@@ -84,4 +75,24 @@ rp_job_new_from_entry (RpHistoryEntry      *entry,
   if (context != NULL)
     rp_job_set_context (job, context);
   return g_steal_pointer (&job);
+}
+
+/**
+ * rp_job_find_entry_provider:
+ *
+ * Returns: (transfer none): the provider of @entry in @registry, or %NULL with @error set
+ *   (translated) when it is no longer set up
+ */
+RpProvider *
+rp_job_find_entry_provider (RpHistoryEntry      *entry,
+                            RpProviderRegistry  *registry,
+                            GError             **error)
+{
+  const char *id = rp_history_entry_get_provider (entry);
+  RpProvider *provider = rp_provider_registry_lookup (registry, id);
+
+  if (provider == NULL)
+    g_set_error (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID,
+                 _("The service “%s” this edit used is no longer set up."), id);
+  return provider;
 }

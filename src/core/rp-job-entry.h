@@ -7,10 +7,13 @@
 
 G_BEGIN_DECLS
 
-RpJob *rp_job_new_from_entry (RpHistoryEntry      *entry,
-                              RpProviderRegistry  *registry,
-                              gboolean             variation,
-                              GCancellable        *cancellable,
-                              GError             **error);
+RpProvider *rp_job_find_entry_provider (RpHistoryEntry      *entry,
+                                        RpProviderRegistry  *registry,
+                                        GError             **error);
+RpJob      *rp_job_new_from_entry      (RpHistoryEntry      *entry,
+                                        RpProvider          *provider,
+                                        gboolean             variation,
+                                        GCancellable        *cancellable,
+                                        GError             **error);
 
 G_END_DECLS
