@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake-provider.h"
@@ -57,30 +59,16 @@ path_in (Fixture    *f,
   return g_build_filename (f->dir, name, NULL);
 }
 
-/* Runs repaint-cli in throw-away XDG folders under the fixture's directory. The output
- * goes to f->out and f->err, which must never hold the key. */
-static int
-run_cli (Fixture    *f,
-         gboolean    with_key,
-         const char *first,
-         ...)
+/* repaint-cli in throw-away XDG folders under the fixture's directory, with or without the
+ * key in its environment. */
+static GSubprocessLauncher *
+make_launcher (Fixture  *f,
+               gboolean  with_key)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
+  GSubprocessLauncher *launcher;
   g_autofree char *data = path_in (f, "data");
   g_autofree char *config = path_in (f, "config");
   g_autofree char *cache = path_in (f, "cache");
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("REPAINT_CLI"));
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
@@ -93,6 +81,30 @@ run_cli (Fixture    *f,
   else
     g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
   g_subprocess_launcher_set_cwd (launcher, f->dir);
+  return launcher;
+}
+
+/* Runs repaint-cli; the output goes to f->out and f->err, which must never hold the key. */
+static int
+run_cli (Fixture    *f,
+         gboolean    with_key,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher (f, with_key);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("REPAINT_CLI"));
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
   g_clear_pointer (&f->out, g_free);
@@ -373,6 +385,7 @@ test_edit_local (Fixture       *f,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GDir) entries = NULL;
   JsonObject *report, *output;
+
   g_assert_cmpint (run_cli (f, FALSE, "edit", "--provider", "local", f->photo, "--mask", mask_path,
                             "-o", outdir, "--json", NULL), ==, 0);
   root = parse (f->out);
@@ -404,6 +417,85 @@ test_edit_local (Fixture       *f,
   g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
 }
 
+/* SIGKILL while the request goes out: nothing is lost. The next start finds the edit
+ * interrupted, with everything needed to send it again; --retry does, and succeeds. */
+static void
+kill_on_request (const char *method,
+                 const char *path,
+                 gpointer    user_data)
+{
+  const char *pid = g_subprocess_get_identifier (user_data);
+
+  /* The server's thread, headers in, body not read yet: the client is still uploading. */
+  if (pid != NULL)
+    kill (atoi (pid), SIGKILL);
+}
+
+static void
+test_kill_then_retry (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher (f, TRUE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *history_dir = g_build_filename (f->dir, "data", "repaint", "history", NULL);
+  g_autoptr(GFile) history_file = g_file_new_for_path (history_dir);
+  g_autoptr(RpHistory) history = rp_history_new (history_file);
+  g_autoptr(RpHistoryEntry) killed = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *outdir = path_in (f, "retried");
+  JsonObject *report, *output;
+  const char *argv[] = {
+    g_getenv ("REPAINT_CLI"), "edit", "--provider", "openai", "--image", f->photo,
+    "--mask-rect", "200,100,120,90", "--prompt", "a paper boat", "--base-url", f->base_url, NULL
+  };
+
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  rp_fake_provider_set_request_hook (f->fake, kill_on_request, proc);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  rp_fake_provider_set_request_hook (f->fake, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_signaled (proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGKILL);
+
+  /* A restart: the edit is there, marked interrupted, its inputs whole. */
+  g_assert_true (rp_history_load (history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 1);
+  killed = g_list_model_get_item (G_LIST_MODEL (history), 0);
+  g_assert_cmpint (rp_history_entry_get_status (killed), ==, RP_HISTORY_STATUS_INTERRUPTED);
+  g_assert_true (rp_history_entry_has_source (killed));
+  g_assert_cmpuint (rp_history_entry_get_n_inputs (killed), ==, 2);
+
+  /* Retry sends it again and places the result back. */
+  g_assert_cmpint (run_cli (f, TRUE, "edit", "--retry", rp_history_entry_get_id (killed), "--base-url", f->base_url,
+                            "--output", outdir, "--json", NULL), ==, 0);
+  root = parse (f->out);
+  report = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "done");
+  {
+    guint n = rp_fake_provider_get_n_requests (f->fake);
+    g_autoptr(RpFakeRequest) request = rp_fake_provider_get_request (f->fake, n - 1);
+
+    g_assert_cmpuint (n, >=, 1);
+    g_assert_cmpstr (rp_fake_request_get_field (request, "prompt"), ==, "a paper boat");
+  }
+  output = json_array_get_object_element (json_object_get_array_member (report, "outputs"), 0);
+  assert_outside_untouched (f->photo, json_object_get_string_member (output, "composite"), 200, 100, 120, 90);
+
+  /* The history lists both: the new edit done, the killed one still interrupted. */
+  g_assert_cmpint (run_cli (f, TRUE, "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "interrupted"));
+  g_assert_nonnull (strstr (f->out, "done"));
+  g_assert_nonnull (strstr (f->out, rp_history_entry_get_id (killed)));
+
+  /* Usage: nothing else goes with --retry; an unknown id is refused. */
+  g_assert_cmpint (run_cli (f, TRUE, "edit", "--retry", rp_history_entry_get_id (killed), "--prompt", "x", NULL),
+                   ==, 2);
+  g_assert_cmpint (run_cli (f, TRUE, "edit", "--retry", "no-such-edit", "--base-url", f->base_url, NULL), ==, 2);
+  g_assert_nonnull (strstr (f->err, "no-such-edit"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +505,8 @@ main (int   argc,
   g_test_add ("/repaint/cli/providers", Fixture, NULL, fixture_setup, test_providers, fixture_teardown);
   g_test_add ("/repaint/cli/models", Fixture, NULL, fixture_setup, test_models, fixture_teardown);
   g_test_add ("/repaint/cli/edit/json", Fixture, NULL, fixture_setup, test_edit_json, fixture_teardown);
+  g_test_add ("/repaint/cli/edit/kill-then-retry", Fixture, NULL, fixture_setup, test_kill_then_retry,
+              fixture_teardown);
   g_test_add ("/repaint/cli/edit/plain-no-history", Fixture, NULL, fixture_setup,
               test_edit_plain_no_history, fixture_teardown);
   g_test_add ("/repaint/cli/edit/provider-error", Fixture, NULL, fixture_setup,

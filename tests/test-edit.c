@@ -1001,6 +1001,166 @@ test_default_with_key (void)
   g_settings_reset (rp_application_get_settings (app), "provider");
 }
 
+static gboolean
+history_has (gpointer data)
+{
+  RpHistory *history = rp_application_get_history (app);
+  guint wanted = GPOINTER_TO_UINT (data);
+  guint done = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (history)); i++)
+    {
+      g_autoptr(RpHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (history), i);
+
+      if (rp_history_entry_get_status (entry) == RP_HISTORY_STATUS_DONE)
+        done++;
+    }
+  return done >= wanted;
+}
+
+static gboolean
+document_is_not (gpointer data)
+{
+  RpWindow *window = ((gpointer *) data)[0];
+
+  return rp_window_get_document (window) != NULL && rp_window_get_document (window) != ((gpointer *) data)[1] &&
+         !rp_canvas_get_busy (rp_window_get_canvas (window));
+}
+
+/* From the history: continue editing a result with that edit's mask, prompt and references
+ * back; run an edit again for new variations. */
+static void
+test_from_history (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpReferenceStrip *strip = rp_sidebar_get_reference_strip (sidebar);
+  RpHistory *history = rp_application_get_history (app);
+  g_autoptr(RpMask) painted = NULL;
+  g_autoptr(RpHistoryEntry) entry = NULL;
+  g_autoptr(GFile) reference = write_reference ("shell.png", 90, 60);
+  g_autofree char *prompt = NULL;
+  gpointer pair[2];
+  guint done_before;
+  RpJob *job;
+  RpDocument *document;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  rp_fake_provider_clear_requests (fake);
+  rp_fake_provider_set_result_color (fake, 0x3070f0ff);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 600, 400, 220, 160);
+  painted = rp_mask_copy (rp_document_get_mask (rp_window_get_document (window)));
+  rp_reference_strip_add_files (strip, &reference, 1);
+  rp_test_wait_until (strip_idle, strip, 20);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a blue sail");
+  job = g_object_ref (rp_window_generate (window));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  entry = g_object_ref (rp_job_get_entry (job));
+  g_assert_true (rp_history_entry_has_source (entry));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.discard-result", NULL));
+
+  /* Another photo, another prompt, no references: then continue from that result. */
+  rp_reference_strip_clear (strip);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "something else");
+  pair[0] = window;
+  pair[1] = rp_window_get_document (window);
+  rp_window_continue_from_entry (window, entry, 0);
+  rp_test_wait_until (document_is_not, pair, 30);
+  document = rp_window_get_document (window);
+  g_assert_true (g_file_equal (rp_image_get_file (rp_document_get_image (document)),
+                               rp_history_entry_get_composite (entry, 0)));
+  for (int y = 380; y < 580; y += 5)
+    for (int x = 580; x < 840; x += 5)
+      g_assert_cmpint (rp_mask_get_pixel (rp_document_get_mask (document), x, y), ==, rp_mask_get_pixel (painted, x, y));
+  g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 1);
+  prompt = rp_prompt_box_get_text (rp_sidebar_get_prompt_box (sidebar));
+  g_assert_cmpstr (prompt, ==, "a blue sail");
+  /* Undo takes back the restored mask, not the result. */
+  g_assert_cmpstr (rp_document_get_undo_label (document), ==, "Restore the Mask");
+  g_assert_true (rp_document_undo (document));
+  g_assert_true (rp_mask_is_empty (rp_document_get_mask (document)));
+  rp_test_wait_frame (GTK_WIDGET (window));
+  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-continued.png"));
+
+  /* Run Again sends the same edit for new results: a new entry, from the original photo. */
+  done_before = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (history)); i++)
+    {
+      g_autoptr(RpHistoryEntry) e = g_list_model_get_item (G_LIST_MODEL (history), i);
+
+      done_before += rp_history_entry_get_status (e) == RP_HISTORY_STATUS_DONE;
+    }
+  rp_fake_provider_clear_requests (fake);
+  rp_window_run_entry (window, entry, TRUE);
+  rp_test_wait_until (history_has, GUINT_TO_POINTER (done_before + 1), 60);
+  {
+    g_autoptr(RpFakeRequest) request = rp_fake_provider_get_request (fake, 0);
+
+    g_assert_cmpstr (rp_fake_request_get_field (request, "prompt"), ==, "a blue sail");
+    /* The photo, the reference, the mask: as the first time. */
+    g_assert_cmpuint (rp_fake_request_get_n_images (request), ==, 3);
+  }
+
+  g_object_unref (job);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+on_window_destroyed (GtkWidget *widget,
+                     gboolean  *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Closing the window while an edit is on its way asks first; Keep Working keeps both, Stop
+ * and Close cancels the edit and closes. */
+static void
+test_close_while_running (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpFakeFault slow = { RP_FAKE_DELAY, 0, 20000, 0, 0, NULL };
+  gboolean destroyed = FALSE;
+  GtkWidget *dialog;
+  RpJob *job;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  rp_fake_provider_push_fault (fake, "/images/edits", &slow);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 900, 900, 200, 150);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a slow one");
+  job = g_object_ref (rp_window_generate (window));
+  g_signal_connect (window, "destroy", G_CALLBACK (on_window_destroyed), &destroyed);
+
+  gtk_window_close (GTK_WINDOW (window));
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  dialog = rp_test_find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop the Running Edit?");
+  rp_test_wait_frame (dialog);
+  g_free (rp_test_save_artifact (rp_test_render (dialog), "edit-close-while-running.png"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_false (destroyed);
+  g_assert_false (rp_job_is_finished (job));
+
+  gtk_window_close (GTK_WINDOW (window));
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (rp_test_find_message_dialog ()), "stop");
+  rp_test_wait_until (flag_set, &destroyed, 10);
+  rp_test_wait_until (job_finished, job, 30);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_CANCELLED);
+  g_object_unref (job);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1042,8 +1202,10 @@ main (int   argc,
   g_test_add_func ("/repaint/edit/generate-apply-chain", test_generate_apply_chain);
   g_test_add_func ("/repaint/edit/moderation-keeps-inputs", test_moderation_keeps_inputs);
   g_test_add_func ("/repaint/edit/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/repaint/edit/close-while-running", test_close_while_running);
   g_test_add_func ("/repaint/edit/results-choice-save-copy", test_results_choice_save_copy);
   g_test_add_func ("/repaint/edit/notification", test_notification);
+  g_test_add_func ("/repaint/edit/from-history", test_from_history);
   g_test_add_func ("/repaint/edit/every-dialect", test_every_dialect);
   g_test_add_func ("/repaint/edit/local-fill", test_local_fill);
   g_test_add_func ("/repaint/edit/default-with-key", test_default_with_key);

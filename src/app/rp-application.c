@@ -104,6 +104,41 @@ rp_application_open (GApplication  *application,
   launch_handled (self);
 }
 
+static void
+on_help_launched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWindow) parent = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (g_app_info_launch_default_for_uri_finish (result, &error))
+    return;
+  g_message ("Help could not be opened: %s", error->message);
+  dialog = adw_message_dialog_new (parent, _("Help Could Not Be Opened"),
+                                   _("Repaint’s help is read with the GNOME Help app (yelp), which is not "
+                                     "installed here. Install it to read the guide; the Keyboard Shortcuts "
+                                     "window lists every shortcut."));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* F1: the Mallard help, in GNOME Help. */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  if (window != NULL)
+    context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (window)));
+  g_app_info_launch_default_for_uri_async ("help:" GETTEXT_PACKAGE, G_APP_LAUNCH_CONTEXT (context), NULL,
+                                           on_help_launched, window ? g_object_ref (window) : NULL);
+}
+
 /* A notification was clicked: bring Repaint to the front. */
 static void
 present_action (GSimpleAction *action,
@@ -206,6 +241,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "present", present_action, NULL, NULL, NULL, { 0 } },
+  { "help", help_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, "s", NULL, NULL, { 0 } },
 };
@@ -240,6 +276,7 @@ rp_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (application);
 
@@ -273,6 +310,7 @@ rp_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences('')", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.help", help_accels);
 }
 
 static void

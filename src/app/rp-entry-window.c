@@ -22,6 +22,7 @@ struct _RpEntryWindow
   GtkBox           *results_box;
   GtkWidget        *compare_button;
   GtkWidget        *continue_button;
+  GtkWidget        *again_button;
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *params_group;
   AdwPreferencesGroup *inputs_group;
@@ -42,6 +43,7 @@ struct _RpEntryWindow
 enum {
   CONTINUE_EDITING,
   DELETE_REQUESTED,
+  RUN_AGAIN,
   N_SIGNALS
 };
 
@@ -396,6 +398,45 @@ continue_action (GtkWidget  *widget,
     }
 }
 
+/* The edit once more: a retry of one that did not finish, new variations of one that did. */
+static gboolean
+is_retry (RpEntryWindow *self)
+{
+  RpHistoryStatus status = rp_history_entry_get_status (self->entry);
+
+  return status == RP_HISTORY_STATUS_FAILED || status == RP_HISTORY_STATUS_INTERRUPTED ||
+         status == RP_HISTORY_STATUS_CANCELLED;
+}
+
+static void
+run_again_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RpEntryWindow *self = RP_ENTRY_WINDOW (widget);
+
+  if (!rp_history_entry_has_source (self->entry))
+    return;
+  g_signal_emit (self, signals[RUN_AGAIN], 0, self->entry, !is_retry (self));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+update_again_button (RpEntryWindow *self)
+{
+  gboolean retry = is_retry (self);
+  gboolean possible = rp_history_entry_has_source (self->entry) &&
+                      rp_history_entry_get_status (self->entry) != RP_HISTORY_STATUS_PENDING;
+
+  gtk_button_set_label (GTK_BUTTON (self->again_button), retry ? _("_Retry") : _("Run _Again"));
+  gtk_widget_set_tooltip_text (self->again_button,
+                               !rp_history_entry_has_source (self->entry)
+                               ? _("This edit was made before Repaint kept the whole photo, so it cannot be sent again")
+                               : retry ? _("Send this edit again, as it was (Ctrl+R)")
+                                       : _("Send this edit again for new results (Ctrl+R)"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.run-again", possible);
+}
+
 static void
 copy_action (GtkWidget  *widget,
              const char *action_name,
@@ -615,6 +656,15 @@ rp_entry_window_class_init (RpEntryWindowClass *klass)
     g_signal_new ("continue-editing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, RP_TYPE_HISTORY_ENTRY, G_TYPE_UINT);
   /**
+   * RpEntryWindow::run-again:
+   * @entry: the edit
+   * @variation: %TRUE for new results of a finished edit, %FALSE to retry one that did not
+   *   finish
+   */
+  signals[RUN_AGAIN] =
+    g_signal_new ("run-again", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, RP_TYPE_HISTORY_ENTRY, G_TYPE_BOOLEAN);
+  /**
    * RpEntryWindow::delete-requested:
    * @entry: the edit to delete (the main window offers Undo)
    */
@@ -630,11 +680,14 @@ rp_entry_window_class_init (RpEntryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, results_box);
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, again_button);
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, details_group);
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, params_group);
   gtk_widget_class_bind_template_child (widget_class, RpEntryWindow, inputs_group);
 
   gtk_widget_class_install_action (widget_class, "entry.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "entry.run-again", NULL, run_again_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "entry.run-again", NULL);
   gtk_widget_class_install_action (widget_class, "entry.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "entry.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "entry.show-folder", NULL, show_folder_action);
@@ -705,6 +758,7 @@ rp_entry_window_new (GtkWindow      *parent,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.save-as", n > 0);
   gtk_widget_set_sensitive (self->compare_button, n > 0);
   fill_details (self);
+  update_again_button (self);
 
   original = original_file (self);
   load (self, original, TRUE);

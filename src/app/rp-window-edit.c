@@ -73,6 +73,23 @@ clear_problems (RpWindow *self)
   rp_sidebar_show_problem (self->sidebar, NULL, NULL);
 }
 
+/* The address the person set for the job's provider in Preferences, if any. */
+static gboolean
+apply_base_url (RpWindow  *self,
+                RpJob     *job,
+                GError   **error)
+{
+  g_autoptr(GVariant) urls = NULL;
+  const char *url = NULL;
+
+  if (self->settings == NULL)
+    return TRUE;
+  urls = g_settings_get_value (self->settings, "base-urls");
+  if (g_variant_lookup (urls, rp_job_get_provider_id (job), "&s", &url))
+    return rp_job_set_base_url (job, url, error);
+  return TRUE;
+}
+
 /* The edit as it stands: the photo, the mask (none when nothing is painted), the prompt,
  * the references in order and the sidebar's choices. */
 static RpJob *
@@ -102,16 +119,12 @@ make_job (RpWindow  *self,
   if (self->settings != NULL)
     {
       g_autofree char *context = g_settings_get_string (self->settings, "crop-context");
-      RpProvider *provider = rp_params_get_provider (params);
-      g_autoptr(GVariant) urls = g_settings_get_value (self->settings, "base-urls");
-      const char *url = NULL;
 
       rp_job_set_context (job, context);
       rp_job_set_feather_radius (job, g_settings_get_double (self->settings, "feather"));
-      if (g_variant_lookup (urls, rp_provider_get_id (provider), "&s", &url) &&
-          !rp_job_set_base_url (job, url, error))
-        return NULL;
     }
+  if (!apply_base_url (self, job, error))
+    return NULL;
   return g_steal_pointer (&job);
 }
 
@@ -519,6 +532,10 @@ on_job_finished (GObject      *source,
     }
 }
 
+static void start_job (RpWindow  *self,
+                       RpJob     *job,
+                       RpService *svc);
+
 /**
  * rp_window_generate:
  *
@@ -534,8 +551,6 @@ rp_window_generate (RpWindow *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(RpJob) job = NULL;
   RpService *svc;
-  GtkWidget *row;
-  guint number;
 
   g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
 
@@ -553,6 +568,18 @@ rp_window_generate (RpWindow *self)
       return NULL;
     }
   rp_prompt_box_remember (prompt_box (self));
+  start_job (self, job, svc);
+  return job;
+}
+
+/* Follows @job in a row of the sidebar, with its previews on the canvas, and sends it. */
+static void
+start_job (RpWindow  *self,
+           RpJob     *job,
+           RpService *svc)
+{
+  GtkWidget *row;
+  guint number;
 
   number = ++self->next_job_number;
   g_object_set_data (G_OBJECT (job), "rp-job-number", GUINT_TO_POINTER (number));
@@ -564,7 +591,268 @@ rp_window_generate (RpWindow *self)
 
   g_object_set_data_full (G_OBJECT (job), "rp-window", g_object_ref (self), g_object_unref);
   rp_service_run_job_async (svc, job, self->cancellable, on_job_finished, g_object_ref (job));
-  return job;
+}
+
+/* Edits of this window still on their way. */
+guint
+rp_window_edit_count_running (RpWindow *self)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (rp_sidebar_get_job_list (self->sidebar)));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (RP_IS_JOB_ROW (child) && !rp_job_is_finished (rp_job_row_get_job (RP_JOB_ROW (child))))
+      n++;
+  return n;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   RpWindow         *self)
+{
+  if (!g_str_equal (response, "stop"))
+    return;
+  self->closing_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+void
+rp_window_edit_confirm_close (RpWindow *self)
+{
+  guint n = rp_window_edit_count_running (self);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   g_dngettext (GETTEXT_PACKAGE, "Stop the Running Edit?", "Stop the Running Edits?", n),
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "An edit is still on its way. Closing the window stops it; the "
+                                                "service may already have charged for it. What was sent stays "
+                                                "in the history, ready to retry.",
+                                                "Edits are still on their way. Closing the window stops them; the "
+                                                "service may already have charged for them. What was sent stays "
+                                                "in the history, ready to retry.", n));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep Working"),
+                                    "stop", _("_Stop and Close"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- From the history ------------------------------------------------------------------ */
+
+typedef struct
+{
+  RpWindow       *window;
+  RpHistoryEntry *entry;
+  RpProvider     *provider;
+  gboolean        variation;
+  guint           index;
+  /* Continue: what comes back */
+  RpImage        *image;
+  RpMask         *mask;
+  GPtrArray      *references;
+} FromEntry;
+
+static void
+from_entry_free (FromEntry *d)
+{
+  g_object_unref (d->window);
+  g_object_unref (d->entry);
+  g_clear_object (&d->provider);
+  g_clear_object (&d->image);
+  g_clear_object (&d->mask);
+  g_clear_pointer (&d->references, g_ptr_array_unref);
+  g_free (d);
+}
+
+static void
+again_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FromEntry *d = task_data;
+  GError *error = NULL;
+  RpJob *job = rp_job_new_from_entry (d->entry, d->provider, d->variation, cancellable, &error);
+
+  if (job != NULL)
+    g_task_return_pointer (task, job, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_again_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FromEntry *d = g_task_get_task_data (G_TASK (result));
+  RpWindow *self = d->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpJob) job = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (job == NULL || !apply_base_url (self, job, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Edit Cannot Be Sent Again"),
+                                                      error->message);
+
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "edit");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  start_job (self, job, service (self));
+}
+
+/**
+ * rp_window_run_entry:
+ * @entry: an edit from the history
+ * @variation: %TRUE for new results, %FALSE to send it again as it was
+ *
+ * Sends the edit of @entry again (its photo, mask, references, prompt and values), followed
+ * in the sidebar like any edit. The work in the window is left alone.
+ */
+void
+rp_window_run_entry (RpWindow       *self,
+                     RpHistoryEntry *entry,
+                     gboolean        variation)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  RpProvider *provider;
+  FromEntry *d;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (RP_IS_HISTORY_ENTRY (entry));
+
+  if (!RP_IS_APPLICATION (app) || service (self) == NULL)
+    return;
+  provider = rp_job_find_entry_provider (entry, rp_application_get_registry (RP_APPLICATION (app)), &error);
+  if (provider == NULL)
+    {
+      rp_window_add_toast (self, error->message);
+      return;
+    }
+  d = g_new0 (FromEntry, 1);
+  d->window = g_object_ref (self);
+  d->entry = g_object_ref (entry);
+  d->provider = g_object_ref (provider);
+  d->variation = variation;
+  task = g_task_new (NULL, self->cancellable, on_again_ready, NULL);
+  g_task_set_task_data (task, d, (GDestroyNotify) from_entry_free);
+  g_task_run_in_thread (task, again_thread);
+}
+
+static void
+continue_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  FromEntry *d = task_data;
+  g_autoptr(GFile) file = rp_history_entry_get_composite (d->entry, d->index);
+  GError *error = NULL;
+
+  if (file == NULL)
+    file = rp_history_entry_get_output (d->entry, d->index);
+  d->image = file ? rp_image_load_file (file, cancellable, &error) : NULL;
+  if (d->image == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("This edit has no result to continue from."));
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The mask and references are a bonus: an older entry without them still continues. */
+  if (rp_history_entry_has_source (d->entry))
+    {
+      d->mask = rp_history_entry_load_source_mask (d->entry, cancellable, NULL);
+      if (d->mask != NULL && (rp_mask_get_width (d->mask) != rp_image_get_width (d->image) ||
+                              rp_mask_get_height (d->mask) != rp_image_get_height (d->image)))
+        g_clear_object (&d->mask);
+    }
+  d->references = rp_history_entry_load_references (d->entry, cancellable, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_continue_ready (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FromEntry *d = g_task_get_task_data (G_TASK (result));
+  RpWindow *self = d->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpDocument) document = NULL;
+  RpReferenceStrip *strip = reference_strip (self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        rp_window_add_toast (self, error->message);
+      return;
+    }
+  document = rp_document_new (d->image);
+  rp_window_set_document (self, document);
+  if (d->mask != NULL)
+    {
+      /* Its own step: Undo takes the mask away and keeps the result. */
+      rp_document_begin_mask_edit (document);
+      rp_mask_set_from (rp_document_get_mask (document), d->mask);
+      rp_document_end_mask_edit (document, _("Restore the Mask"));
+    }
+  rp_reference_strip_clear (strip);
+  for (guint i = 0; d->references != NULL && i < d->references->len; i++)
+    rp_reference_strip_append (strip, g_ptr_array_index (d->references, i));
+  rp_prompt_box_set_text (prompt_box (self), rp_history_entry_get_prompt (d->entry));
+  if (d->provider != NULL)
+    rp_sidebar_select (self->sidebar, rp_provider_get_id (d->provider), rp_history_entry_get_model (d->entry));
+  rp_window_add_toast (self, d->mask != NULL ? _("Continuing from the result, with the mask, prompt and references of that edit")
+                                             : _("Continuing from the result, with the prompt and references of that edit"));
+}
+
+/**
+ * rp_window_continue_from_entry:
+ * @index: the result to continue from
+ *
+ * Makes result @index of @entry the photo, and brings back that edit's mask (as a step Undo
+ * takes back), prompt, references and provider, to refine it further.
+ */
+void
+rp_window_continue_from_entry (RpWindow       *self,
+                               RpHistoryEntry *entry,
+                               guint           index)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GTask) task = NULL;
+  FromEntry *d;
+
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (RP_IS_HISTORY_ENTRY (entry));
+
+  d = g_new0 (FromEntry, 1);
+  d->window = g_object_ref (self);
+  d->entry = g_object_ref (entry);
+  d->index = index;
+  if (RP_IS_APPLICATION (app))
+    {
+      RpProvider *provider = rp_provider_registry_lookup (rp_application_get_registry (RP_APPLICATION (app)),
+                                                          rp_history_entry_get_provider (entry));
+
+      d->provider = provider ? g_object_ref (provider) : NULL;
+    }
+  task = g_task_new (NULL, self->cancellable, on_continue_ready, NULL);
+  g_task_set_task_data (task, d, (GDestroyNotify) from_entry_free);
+  g_task_run_in_thread (task, continue_thread);
 }
 
 static void

@@ -988,12 +988,16 @@ on_continue_editing (RpWindow       *self,
                      guint           index,
                      RpEntryWindow  *entry_window)
 {
-  g_autoptr(GFile) file = rp_history_entry_get_composite (entry, index);
+  rp_window_continue_from_entry (self, entry, index);
+}
 
-  if (file == NULL)
-    file = rp_history_entry_get_output (entry, index);
-  if (file != NULL)
-    rp_window_open_file (self, file);
+static void
+on_run_again (RpWindow       *self,
+              RpHistoryEntry *entry,
+              gboolean        variation,
+              RpEntryWindow  *entry_window)
+{
+  rp_window_run_entry (self, entry, variation);
 }
 
 static void
@@ -1022,6 +1026,7 @@ rp_window_show_entry (RpWindow       *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (entry_window, "delete-requested", G_CALLBACK (on_entry_delete_requested), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (entry_window, "run-again", G_CALLBACK (on_run_again), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (entry_window));
   return GTK_WINDOW (entry_window);
 }
@@ -1140,6 +1145,13 @@ rp_window_close_request (GtkWindow *window)
 {
   RpWindow *self = RP_WINDOW (window);
 
+  /* Edits on their way may already be paid for: closing stops them only if the person
+   * says so. */
+  if (!self->closing_confirmed && rp_window_edit_count_running (self) > 0)
+    {
+      rp_window_edit_confirm_close (self);
+      return TRUE;
+    }
   if (self->settings != NULL)
     {
       int width, height;

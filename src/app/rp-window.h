@@ -28,6 +28,12 @@ RpGallery  *rp_window_get_gallery         (RpWindow            *self);
 RpSidebar  *rp_window_get_sidebar         (RpWindow            *self);
 void        rp_window_update_plan         (RpWindow            *self);
 RpJob      *rp_window_generate            (RpWindow            *self);
+void        rp_window_run_entry           (RpWindow            *self,
+                                           RpHistoryEntry      *entry,
+                                           gboolean             variation);
+void        rp_window_continue_from_entry (RpWindow            *self,
+                                           RpHistoryEntry      *entry,
+                                           guint                index);
 GtkWidget  *rp_window_show_job_error      (RpWindow            *self,
                                            RpJob               *job);
 RpJob      *rp_window_get_review_job      (RpWindow            *self);

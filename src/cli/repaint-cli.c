@@ -61,6 +61,8 @@ usage (FILE *out)
            "  repaint-cli edit --provider ID [--image] FILE [--reference FILE]… [--mask FILE | --mask-rect X,Y,W,H]\n"
            "                   [--prompt TEXT] [--model NAME] [--param KEY=VALUE]… [--base-url URL]\n"
            "                   [--output DIR] [--json] [--no-history]\n"
+           "  repaint-cli edit --retry ID | --again ID [--base-url URL] [--output DIR] [--json]\n"
+           "  repaint-cli history [--json]\n"
            "  repaint-cli mask --image FILE --rect X,Y,W,H [--rect …] --output MASK.png\n\n%s\n",
            _("Usage:"), _("Run “repaint-cli COMMAND --help” for the options of a command."));
 }
@@ -101,6 +103,8 @@ main (int   argc,
     return rp_cli_models (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "edit"))
     return rp_cli_edit (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "history"))
+    return rp_cli_history (argc - 1, argv + 1);
 
   rp_cli_error (_("unknown command “%s”"), argv[1]);
   usage (stderr);

@@ -267,6 +267,8 @@ typedef struct
   char    **params;
   char     *base_url;
   char     *output_dir;
+  char     *retry_id;
+  char     *again_id;
   gboolean  json;
   gboolean  no_history;
 } Options;
@@ -284,6 +286,8 @@ options_clear (Options *o)
   g_strfreev (o->params);
   g_free (o->base_url);
   g_free (o->output_dir);
+  g_free (o->retry_id);
+  g_free (o->again_id);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -405,6 +409,39 @@ build_job (Options             *o,
   return g_steal_pointer (&job);
 }
 
+/* --retry ID / --again ID: the edit of a history entry, sent again. */
+static RpJob *
+build_job_from_entry (Options             *o,
+                      RpProviderRegistry  *registry,
+                      RpProvider         **out_provider,
+                      GError             **error)
+{
+  const char *id = o->retry_id != NULL ? o->retry_id : o->again_id;
+  g_autoptr(RpHistory) history = rp_history_new (NULL);
+  RpHistoryEntry *entry;
+  g_autoptr(RpJob) job = NULL;
+
+  /* Loading also marks edits whose process is gone as interrupted. */
+  if (!rp_history_load (history, NULL, error))
+    return NULL;
+  entry = rp_history_lookup (history, id);
+  if (entry == NULL)
+    {
+      g_set_error (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID,
+                   _("No edit “%s” in the history (see “repaint-cli history”)."), id);
+      return NULL;
+    }
+  *out_provider = rp_job_find_entry_provider (entry, registry, error);
+  if (*out_provider == NULL)
+    return NULL;
+  job = rp_job_new_from_entry (entry, *out_provider, o->again_id != NULL, NULL, error);
+  if (job == NULL)
+    return NULL;
+  if (o->base_url != NULL && !rp_job_set_base_url (job, o->base_url, error))
+    return NULL;
+  return g_steal_pointer (&job);
+}
+
 static RpService *
 make_service (Options    *o,
               RpProvider *provider)
@@ -495,7 +532,8 @@ write_outputs (Options    *o,
 
 /* repaint-cli edit --provider ID (--image FILE | FILE) [--reference FILE]… [--mask FILE |
  * --mask-rect X,Y,W,H] [--prompt TEXT] [--model NAME] [--param KEY=VALUE]… [--base-url URL]
- * [--output DIR] [--json] [--no-history]; --prompt unless the model reads none */
+ * [--output DIR] [--json] [--no-history]; --prompt unless the model reads none
+ * repaint-cli edit --retry ID | --again ID [--base-url URL] [--output DIR] [--json] */
 int
 rp_cli_edit (int    argc,
              char **argv)
@@ -524,6 +562,8 @@ rp_cli_edit (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output_dir, N_("Where to write raw-N and result-N.png (default: the current folder)"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print one JSON object"), NULL },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &o.no_history, N_("Keep nothing in the history"), NULL },
+    { "retry", 0, 0, G_OPTION_ARG_STRING, &o.retry_id, N_("Send the edit of this history entry again, as it was"), N_("ID") },
+    { "again", 0, 0, G_OPTION_ARG_STRING, &o.again_id, N_("Run the edit of this history entry again for new variations"), N_("ID") },
     { NULL }
   };
 
@@ -548,7 +588,21 @@ rp_cli_edit (int    argc,
       rp_cli_error (_("unexpected argument “%s”"), argv[argc - 1]);
       return RP_CLI_EXIT_USAGE;
     }
-  if (o.provider_id == NULL || o.image_path == NULL)
+  if (o.retry_id != NULL && o.again_id != NULL)
+    {
+      rp_cli_error ("%s", _("use either --retry or --again, not both"));
+      return RP_CLI_EXIT_USAGE;
+    }
+  if ((o.retry_id != NULL || o.again_id != NULL) &&
+      (o.provider_id != NULL || o.image_path != NULL || o.prompt != NULL || o.mask_path != NULL ||
+       o.mask_rect != NULL || o.references != NULL || o.params != NULL || o.model != NULL))
+    {
+      rp_cli_error ("%s", _("--retry and --again take everything from the history entry; give only "
+                            "--base-url, --output, --json or --no-history with them"));
+      return RP_CLI_EXIT_USAGE;
+    }
+  if (o.retry_id == NULL && o.again_id == NULL &&
+      (o.provider_id == NULL || o.image_path == NULL))
     {
       rp_cli_error ("%s", _("edit needs --provider and the photo (--image FILE, or FILE)"));
       return RP_CLI_EXIT_USAGE;
@@ -560,7 +614,10 @@ rp_cli_edit (int    argc,
     }
 
   registry = rp_cli_load_registry (FALSE);
-  job = build_job (&o, registry, &provider, &error);
+  if (o.retry_id != NULL || o.again_id != NULL)
+    job = build_job_from_entry (&o, registry, &provider, &error);
+  else
+    job = build_job (&o, registry, &provider, &error);
   if (job == NULL)
     {
       rp_cli_error ("%s", error->message);

@@ -21,6 +21,8 @@ int      rp_cli_models      (int          argc,
                              char       **argv);
 int      rp_cli_edit        (int          argc,
                              char       **argv);
+int      rp_cli_history     (int          argc,
+                             char       **argv);
 RpProviderRegistry *rp_cli_load_registry (gboolean report_problems);
 void     rp_cli_print_json  (JsonNode    *node);
 gboolean rp_cli_parse_rect  (const char  *text,

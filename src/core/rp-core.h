@@ -12,6 +12,7 @@
 #include "rp-image.h"
 #include "rp-images-reader.h"
 #include "rp-job.h"
+#include "rp-job-entry.h"
 #include "rp-json-body.h"
 #include "rp-local-backend.h"
 #include "rp-local-fill.h"

@@ -962,3 +962,148 @@ rp_history_entry_mark_interrupted (RpHistoryEntry  *self,
     return FALSE;
   return set_final_status (self, RP_HISTORY_STATUS_INTERRUPTED, NULL, error);
 }
+
+static JsonObject *
+source_object (RpHistoryEntry *self)
+{
+  JsonObject *meta = rp_history_entry_get_metadata (self);
+  JsonNode *node = meta ? json_object_get_member (meta, "source") : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * rp_history_entry_has_source:
+ *
+ * Returns: whether the entry knows the whole photo it was made on (entries written before
+ *   Repaint recorded it know only the files sent)
+ */
+gboolean
+rp_history_entry_has_source (RpHistoryEntry *self)
+{
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), FALSE);
+  return source_object (self) != NULL;
+}
+
+/**
+ * rp_history_entry_load_source:
+ *
+ * Reads the whole photo the edit was made on: from its file when that still holds the same
+ * size, else from the entry's copy. Blocking.
+ *
+ * Returns: (transfer full): the photo, or %NULL with @error set
+ */
+RpImage *
+rp_history_entry_load_source (RpHistoryEntry  *self,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
+  JsonObject *source;
+  const char *uri;
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(RpImage) image = NULL;
+  gint64 width, height;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
+
+  source = source_object (self);
+  if (source == NULL)
+    {
+      g_set_error_literal (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT,
+                           _("This edit does not record the photo it was made on."));
+      return NULL;
+    }
+  width = json_object_get_int_member_with_default (source, "width", 0);
+  height = json_object_get_int_member_with_default (source, "height", 0);
+  uri = json_object_get_string_member_with_default (source, "uri", NULL);
+  copy = child_file (self, source, "file");
+  if (copy != NULL)
+    image = rp_image_load_file (copy, cancellable, error);
+  else if (uri != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uri);
+
+      image = rp_image_load_file (file, cancellable, error);
+    }
+  else
+    g_set_error_literal (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT,
+                         _("This edit does not record the photo it was made on."));
+  if (image == NULL)
+    return NULL;
+  if (rp_image_get_width (image) != width || rp_image_get_height (image) != height)
+    {
+      g_set_error_literal (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT,
+                           _("The photo this edit was made on has changed since."));
+      return NULL;
+    }
+  if (copy != NULL)
+    {
+      /* The copy stands for the photo: keep the name the person knew it by. */
+      const char *name = json_object_get_string_member_with_default (source, "name", NULL);
+
+      return rp_image_new_from_pixbuf (rp_image_get_pixbuf (image), name);
+    }
+  return g_steal_pointer (&image);
+}
+
+/**
+ * rp_history_entry_load_source_mask:
+ *
+ * Reads the whole mask of the edit, soft edges included. Blocking.
+ *
+ * Returns: (transfer full) (nullable): the mask; %NULL without @error when the edit had none
+ */
+RpMask *
+rp_history_entry_load_source_mask (RpHistoryEntry  *self,
+                                   GCancellable    *cancellable,
+                                   GError         **error)
+{
+  JsonObject *source;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(RpImage) coverage = NULL;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
+
+  source = source_object (self);
+  file = source ? child_file (self, source, "mask") : NULL;
+  if (file == NULL)
+    return NULL;
+  coverage = rp_image_load_file (file, cancellable, error);
+  if (coverage == NULL)
+    return NULL;
+  return rp_mask_new_from_coverage (coverage, json_object_get_int_member_with_default (source, "width", 0),
+                                    json_object_get_int_member_with_default (source, "height", 0), error);
+}
+
+/**
+ * rp_history_entry_load_references:
+ *
+ * Reads the reference images as they were sent, in order. Blocking.
+ *
+ * Returns: (transfer full) (element-type RpImage): the references, or %NULL with @error
+ */
+GPtrArray *
+rp_history_entry_load_references (RpHistoryEntry  *self,
+                                  GCancellable    *cancellable,
+                                  GError         **error)
+{
+  g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
+
+  for (i = 0; i < rp_history_entry_get_n_inputs (self); i++)
+    {
+      RpHistoryRole role = RP_HISTORY_ROLE_IMAGE;
+      g_autoptr(GFile) file = rp_history_entry_get_input (self, i, &role);
+      RpImage *image;
+
+      if (role != RP_HISTORY_ROLE_REFERENCE || file == NULL)
+        continue;
+      image = rp_image_load_file (file, cancellable, error);
+      if (image == NULL)
+        return NULL;
+      g_ptr_array_add (references, image);
+    }
+  return g_steal_pointer (&references);
+}

@@ -5,6 +5,9 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 
+#include "rp-image.h"
+#include "rp-mask.h"
+
 G_BEGIN_DECLS
 
 /* The format version written in meta.json; entries of a newer version are skipped. */
@@ -103,6 +106,17 @@ gboolean         rp_history_entry_finish           (RpHistoryEntry  *self,
                                                     JsonObject      *error_details,
                                                     GError         **error);
 gboolean         rp_history_entry_mark_interrupted (RpHistoryEntry  *self,
+                                                    GError         **error);
+
+gboolean         rp_history_entry_has_source       (RpHistoryEntry  *self);
+RpImage         *rp_history_entry_load_source      (RpHistoryEntry  *self,
+                                                    GCancellable    *cancellable,
+                                                    GError         **error);
+RpMask          *rp_history_entry_load_source_mask (RpHistoryEntry  *self,
+                                                    GCancellable    *cancellable,
+                                                    GError         **error);
+GPtrArray       *rp_history_entry_load_references  (RpHistoryEntry  *self,
+                                                    GCancellable    *cancellable,
                                                     GError         **error);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _RpHistoryDraft
   GFile      *dir;
   char       *id;
   JsonArray  *inputs;
+  JsonObject *source;
   gboolean    committed;
 };
 
@@ -812,6 +813,65 @@ rp_history_draft_set_thumbnail (RpHistoryDraft  *draft,
 }
 
 /**
+ * rp_history_draft_set_source:
+ * @image: the whole photo the edit starts from
+ * @mask: (nullable): the whole mask, soft edges included
+ *
+ * Records what the edit was made on, beyond the files sent (which may be a crop, scaled):
+ * the photo by its address when its file still holds these pixels, else as a PNG copy, and
+ * the mask's coverage. With them an edit can be run again, or continued, exactly.
+ */
+gboolean
+rp_history_draft_set_source (RpHistoryDraft  *draft,
+                             RpImage         *image,
+                             RpMask          *mask,
+                             GCancellable    *cancellable,
+                             GError         **error)
+{
+  g_autoptr(JsonObject) source = json_object_new ();
+  GFile *file;
+
+  g_return_val_if_fail (draft != NULL && !draft->committed, FALSE);
+  g_return_val_if_fail (RP_IS_IMAGE (image), FALSE);
+
+  file = rp_image_get_file (image);
+  json_object_set_int_member (source, "width", rp_image_get_width (image));
+  json_object_set_int_member (source, "height", rp_image_get_height (image));
+  json_object_set_string_member (source, "name", rp_image_get_display_name (image));
+  if (file != NULL && rp_image_get_pixels_match_file (image) && g_file_query_exists (file, cancellable))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      json_object_set_string_member (source, "uri", uri);
+    }
+  else
+    {
+      g_autoptr(GFile) copy = g_file_get_child (draft->dir, "source.png");
+
+      if (!rp_history_save_png (copy, rp_image_get_pixbuf (image), cancellable, error))
+        return FALSE;
+      json_object_set_string_member (source, "file", "source.png");
+    }
+  if (mask != NULL && !rp_mask_is_empty (mask))
+    {
+      g_autoptr(GFile) mask_file = g_file_get_child (draft->dir, "source-mask.png");
+      g_autoptr(GFileOutputStream) out = g_file_create (mask_file, G_FILE_CREATE_PRIVATE, cancellable, error);
+      g_autoptr(GOutputStream) buffered = NULL;
+
+      if (out == NULL)
+        return FALSE;
+      buffered = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (out), 256 * 1024);
+      if (!rp_mask_write_coverage_png (mask, buffered, cancellable, error) ||
+          !g_output_stream_close (buffered, cancellable, error))
+        return FALSE;
+      json_object_set_string_member (source, "mask", "source-mask.png");
+    }
+  g_clear_pointer (&draft->source, json_object_unref);
+  draft->source = g_steal_pointer (&source);
+  return TRUE;
+}
+
+/**
  * rp_history_draft_commit:
  * @metadata: provider, model, prompt, params, placement… (never secrets)
  *
@@ -852,6 +912,8 @@ rp_history_draft_commit (RpHistoryDraft  *draft,
   json_object_set_string_member (meta, "updated", stamp);
   json_object_set_array_member (meta, "inputs", json_array_ref (draft->inputs));
   json_object_set_array_member (meta, "outputs", json_array_new ());
+  if (draft->source != NULL)
+    json_object_set_object_member (meta, "source", json_object_ref (draft->source));
   thumb = g_file_get_child (draft->dir, "input-thumb.png");
   if (g_file_query_exists (thumb, NULL))
     json_object_set_string_member (meta, "input_thumbnail", "input-thumb.png");
@@ -888,6 +950,7 @@ rp_history_draft_free (RpHistoryDraft *draft)
   g_clear_object (&draft->history);
   g_clear_object (&draft->dir);
   g_clear_pointer (&draft->inputs, json_array_unref);
+  g_clear_pointer (&draft->source, json_object_unref);
   g_free (draft->id);
   g_free (draft);
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "rp-history-entry.h"
+#include "rp-image.h"
+#include "rp-mask.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +64,11 @@ gboolean        rp_history_draft_copy_input     (RpHistoryDraft  *draft,
                                                  const char      *mime,
                                                  int              width,
                                                  int              height,
+                                                 GCancellable    *cancellable,
+                                                 GError         **error);
+gboolean        rp_history_draft_set_source     (RpHistoryDraft  *draft,
+                                                 RpImage         *image,
+                                                 RpMask          *mask,
                                                  GCancellable    *cancellable,
                                                  GError         **error);
 gboolean        rp_history_draft_set_thumbnail  (RpHistoryDraft  *draft,

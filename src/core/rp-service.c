@@ -1061,6 +1061,9 @@ prepare_draft (Prepare         *p,
 
   if (p->params != NULL && !validate_written (p, error))
     return FALSE;
+  /* Not sent, but kept: the whole photo and mask, to run the edit again or continue it. */
+  if (!rp_history_draft_set_source (draft, p->image, p->mask, cancellable, error))
+    return FALSE;
   return rp_history_draft_set_thumbnail (draft, photo, error);
 }
 
@@ -1128,6 +1131,8 @@ entry_metadata (RpEditRun *run)
   if (rp_edit_run_get_base_url (run) != NULL)
     json_object_set_string_member (meta, "base_url", rp_edit_run_get_base_url (run));
   json_object_set_double_member (meta, "feather_px", rp_job_get_feather_radius (job));
+  if (rp_job_get_context (job) != NULL)
+    json_object_set_string_member (meta, "context", rp_job_get_context (job));
   json_object_set_int_member (meta, "n_references", rp_job_get_n_references (job));
   json_object_set_boolean_member (meta, "has_mask", rp_job_get_mask (job) != NULL);
 
