@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rp-entry-window.h"
@@ -375,7 +376,7 @@ fill_details (RpEntryWindow *self)
       g_autofree char *text = NULL;
 
       /* Translators: an uploaded file: pixel size, type, bytes, e.g. "1024 × 1024 · image/png · 1.2 MB" */
-      text = g_strdup_printf (_("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " · %s · %s"),
+      text = g_strdup_printf (_("%" PRId64 " × %" PRId64 " · %s · %s"),
                               json_object_get_int_member_with_default (input, "width", 0),
                               json_object_get_int_member_with_default (input, "height", 0),
                               json_object_get_string_member_with_default (input, "mime", ""), size);
