@@ -990,6 +990,59 @@ test_from_history (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+on_window_destroyed (GtkWidget *widget,
+                     gboolean  *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Closing the window while an edit is on its way asks first; Keep Working keeps both, Stop
+ * and Close cancels the edit and closes. */
+static void
+test_close_while_running (void)
+{
+  RpWindow *window = open_photo ();
+  RpSidebar *sidebar = rp_window_get_sidebar (window);
+  RpFakeFault slow = { RP_FAKE_DELAY, 0, 20000, 0, 0, NULL };
+  gboolean destroyed = FALSE;
+  GtkWidget *dialog;
+  RpJob *job;
+
+  route_to_fake ();
+  rp_fake_provider_reset (fake);
+  rp_fake_provider_push_fault (fake, "/images/edits", &slow);
+  g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
+  paint_rect (window, 900, 900, 200, 150);
+  rp_prompt_box_set_text (rp_sidebar_get_prompt_box (sidebar), "a slow one");
+  job = g_object_ref (rp_window_generate (window));
+  g_signal_connect (window, "destroy", G_CALLBACK (on_window_destroyed), &destroyed);
+
+  gtk_window_close (GTK_WINDOW (window));
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  dialog = rp_test_find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop the Running Edit?");
+  rp_test_wait_frame (dialog);
+  g_free (rp_test_save_artifact (rp_test_render (dialog), "edit-close-while-running.png"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_false (destroyed);
+  g_assert_false (rp_job_is_finished (job));
+
+  gtk_window_close (GTK_WINDOW (window));
+  rp_test_wait_until (rp_test_message_dialog_shown, NULL, 10);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (rp_test_find_message_dialog ()), "stop");
+  rp_test_wait_until (flag_set, &destroyed, 10);
+  rp_test_wait_until (job_finished, job, 30);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_CANCELLED);
+  g_object_unref (job);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1026,6 +1079,7 @@ main (int   argc,
   g_test_add_func ("/repaint/edit/generate-apply-chain", test_generate_apply_chain);
   g_test_add_func ("/repaint/edit/moderation-keeps-inputs", test_moderation_keeps_inputs);
   g_test_add_func ("/repaint/edit/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/repaint/edit/close-while-running", test_close_while_running);
   g_test_add_func ("/repaint/edit/results-choice-save-copy", test_results_choice_save_copy);
   g_test_add_func ("/repaint/edit/notification", test_notification);
   g_test_add_func ("/repaint/edit/from-history", test_from_history);

@@ -591,6 +591,55 @@ start_job (RpWindow  *self,
   rp_service_run_job_async (svc, job, self->cancellable, on_job_finished, g_object_ref (job));
 }
 
+/* Edits of this window still on their way. */
+guint
+rp_window_edit_count_running (RpWindow *self)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (rp_sidebar_get_job_list (self->sidebar)));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (RP_IS_JOB_ROW (child) && !rp_job_is_finished (rp_job_row_get_job (RP_JOB_ROW (child))))
+      n++;
+  return n;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   RpWindow         *self)
+{
+  if (!g_str_equal (response, "stop"))
+    return;
+  self->closing_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+void
+rp_window_edit_confirm_close (RpWindow *self)
+{
+  guint n = rp_window_edit_count_running (self);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   g_dngettext (GETTEXT_PACKAGE, "Stop the Running Edit?", "Stop the Running Edits?", n),
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "An edit is still on its way. Closing the window stops it; the "
+                                                "service may already have charged for it. What was sent stays "
+                                                "in the history, ready to retry.",
+                                                "Edits are still on their way. Closing the window stops them; the "
+                                                "service may already have charged for them. What was sent stays "
+                                                "in the history, ready to retry.", n));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep Working"),
+                                    "stop", _("_Stop and Close"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- From the history ------------------------------------------------------------------ */
 
 typedef struct

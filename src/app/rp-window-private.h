@@ -50,6 +50,7 @@ struct _RpWindow
   GCancellable         *review_cancellable;
   gint64                compare_pressed_us;
   gboolean              compare_was_on;
+  gboolean              closing_confirmed;
 
   /* State */
   guint                 autosave_id;
@@ -72,5 +73,7 @@ void rp_window_edit_snapshot       (RpWindow       *self,
 void rp_window_edit_restore        (RpWindow       *self,
                                     RpSessionState *state);
 void rp_window_schedule_plan       (RpWindow       *self);
+guint rp_window_edit_count_running (RpWindow       *self);
+void rp_window_edit_confirm_close  (RpWindow       *self);
 
 G_END_DECLS

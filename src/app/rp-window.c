@@ -1145,6 +1145,13 @@ rp_window_close_request (GtkWindow *window)
 {
   RpWindow *self = RP_WINDOW (window);
 
+  /* Edits on their way may already be paid for: closing stops them only if the person
+   * says so. */
+  if (!self->closing_confirmed && rp_window_edit_count_running (self) > 0)
+    {
+      rp_window_edit_confirm_close (self);
+      return TRUE;
+    }
   if (self->settings != NULL)
     {
       int width, height;
