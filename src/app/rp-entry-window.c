@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rp-entry-window.h"
 #include "rp-file-chooser.h"
 #include "rp-gallery-item.h"
+#include "rp-param-labels.h"
 
 struct _RpEntryWindow
 {
@@ -356,9 +358,17 @@ fill_details (RpEntryWindow *self)
       members = g_list_sort (members, (GCompareFunc) g_strcmp0);
       for (l = members; l != NULL; l = l->next)
         {
-          g_autofree char *value = node_to_text (json_object_get_member (params, l->data));
+          const char *name = l->data;
+          JsonNode *member = json_object_get_member (params, name);
+          g_autofree char *value = NULL;
 
-          add_row (self->params_group, l->data, value);
+          /* Labelled as the sidebar labels them; the prompt is the person's own words. */
+          if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING &&
+              !g_str_equal (name, "prompt"))
+            value = rp_param_choice_label (name, json_node_get_string (member));
+          else
+            value = node_to_text (member);
+          add_row (self->params_group, rp_param_label (name), value);
         }
       g_list_free (members);
       gtk_widget_set_visible (GTK_WIDGET (self->params_group), members != NULL);
@@ -375,7 +385,7 @@ fill_details (RpEntryWindow *self)
       g_autofree char *text = NULL;
 
       /* Translators: an uploaded file: pixel size, type, bytes, e.g. "1024 × 1024 · image/png · 1.2 MB" */
-      text = g_strdup_printf (_("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " · %s · %s"),
+      text = g_strdup_printf (_("%" PRId64 " × %" PRId64 " · %s · %s"),
                               json_object_get_int_member_with_default (input, "width", 0),
                               json_object_get_int_member_with_default (input, "height", 0),
                               json_object_get_string_member_with_default (input, "mime", ""), size);

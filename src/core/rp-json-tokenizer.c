@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rp-json-tokenizer-private.h"
@@ -76,7 +77,7 @@ fail (RpJsonTokenizer  *tok,
 {
   tok->failed = TRUE;
   g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_MALFORMED,
-               _("The provider’s reply is not valid JSON (at byte %" G_GUINT64_FORMAT ")."),
+               _("The provider’s reply is not valid JSON (at byte %" PRIu64 ")."),
                tok->offset + pos);
   return FALSE;
 }
@@ -121,7 +122,7 @@ string_bytes (RpJsonTokenizer  *tok,
     {
       tok->failed = TRUE;
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
-                   _("The provider’s reply has a member name longer than %" G_GSIZE_FORMAT
+                   _("The provider’s reply has a member name longer than %zu"
                      " bytes."), tok->max_key_bytes);
       return FALSE;
     }
@@ -645,7 +646,7 @@ rp_json_tokenizer_finish (RpJsonTokenizer  *tok,
                          _("The provider’s reply was empty."));
   else
     g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TRUNCATED,
-                 _("The provider’s reply ended early (after %" G_GUINT64_FORMAT " bytes)."),
+                 _("The provider’s reply ended early (after %" PRIu64 " bytes)."),
                  tok->offset);
   return FALSE;
 }
