@@ -851,6 +851,23 @@ test_notification (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 default_found (gpointer data)
 {
@@ -914,8 +931,33 @@ test_local_fill (void)
   g_assert_true (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "local-note")));
   g_assert_false (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "key")));
   g_assert_false (rp_prompt_box_get_used (prompt));
-  g_assert_nonnull (rp_sidebar_get_row (sidebar, "seed"));
   g_assert_false (rp_reference_strip_get_can_add (rp_sidebar_get_reference_strip (sidebar)));
+  /* Its one option, the seed, waits under More Options, empty: each fill draws its own. */
+  {
+    GtkWidget *seed = rp_sidebar_get_row (sidebar, "seed");
+    GtkWidget *more = gtk_widget_get_ancestor (seed, ADW_TYPE_EXPANDER_ROW);
+    GtkWidget *spin = find_descendant (seed, GTK_TYPE_SPIN_BUTTON);
+    GtkWidget *scroller = find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    g_assert_nonnull (more);
+    g_assert_nonnull (spin);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
+
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (more), TRUE);
+    rp_test_wait_frame (GTK_WIDGET (window));
+    rp_test_wait_frame (GTK_WIDGET (window));
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    rp_test_wait_frame (GTK_WIDGET (window));
+    g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (sidebar)), "edit-local-sidebar.png"));
+    /* A click on + sets it, and the fill below uses it. */
+    gtk_spin_button_spin (GTK_SPIN_BUTTON (spin), GTK_SPIN_STEP_FORWARD, 1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "1");
+    g_assert_nonnull (rp_params_get_explicit_value (rp_sidebar_get_params (sidebar), "seed"));
+    g_assert_cmpint (g_variant_get_int64 (rp_params_get_explicit_value (rp_sidebar_get_params (sidebar), "seed")), ==, 1);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (more), FALSE);
+    gtk_adjustment_set_value (adjustment, 0);
+  }
 
   /* Nothing painted: Generate says so. */
   rp_window_update_plan (window);
@@ -955,6 +997,11 @@ test_local_fill (void)
   g_test_message ("pixels not sky: %u before, %u after", before, after);
   g_assert_cmpuint (before, >, 5000);
   g_assert_cmpuint (after, <, before / 100);
+  {
+    g_autoptr(RpJobResult) result = g_list_model_get_item (rp_job_get_results (job), 0);
+
+    g_assert_cmpint (json_object_get_int_member (rp_job_result_get_metadata (result), "seed"), ==, 1);
+  }
   rp_test_wait_frame (GTK_WIDGET (window));
   g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-result.png"));
 

@@ -227,7 +227,8 @@ test_fill_kite (Fixture       *f,
   g_assert_cmpint (rp_job_result_get_height (result), ==, region.height);
   info = rp_job_result_get_metadata (result);
   g_assert_nonnull (info);
-  g_assert_cmpint (json_object_get_int_member (info, "seed"), ==, 1);
+  /* No seed was set: the one drawn for this fill is kept with it. */
+  g_assert_true (json_object_has_member (info, "seed"));
   raw = load_pixbuf (rp_job_result_get_raw (result));
   /* Outside the hole the raw result is the upload, byte for byte. */
   rp_test_assert_untouched_outside (upload_pixels, raw, KITE_X - region.x, KITE_Y - region.y, KITE_W, KITE_H, 0);
@@ -282,41 +283,95 @@ test_cancel (Fixture       *f,
   g_array_unref (p.values);
 }
 
+/* Runs @job; returns the raw result's pixels and the seed the fill used. */
 static GBytes *
-fill_pattern (Fixture *f,
-              RpImage *photo,
-              RpMask  *mask,
-              gint64   seed)
+fill (Fixture *f,
+      RpJob   *job,
+      gint64  *seed)
 {
-  g_autoptr(RpJob) job = NULL;
   g_autoptr(RpJobResult) result = NULL;
   g_autoptr(GdkPixbuf) raw = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (rp_params_set_int (f->params, "seed", seed, NULL));
-  job = rp_job_new (photo, mask, NULL, f->params);
   if (!run_job (f, job, &error))
     g_error ("%s", error->message);
   result = g_list_model_get_item (rp_job_get_results (job), 0);
-  g_assert_cmpint (json_object_get_int_member (rp_job_result_get_metadata (result), "seed"), ==, seed);
+  *seed = json_object_get_int_member (rp_job_result_get_metadata (result), "seed");
   raw = load_pixbuf (rp_job_result_get_raw (result));
   return g_bytes_new (gdk_pixbuf_read_pixels (raw),
                       (gsize) gdk_pixbuf_get_rowstride (raw) * gdk_pixbuf_get_height (raw));
 }
 
-/* The seed parameter is the fill's: the same seed fills the same, another differently. */
+static GBytes *
+fill_pattern (Fixture *f,
+              RpImage *photo,
+              RpMask  *mask,
+              gint64   seed,
+              gint64  *used)
+{
+  g_autoptr(RpJob) job = NULL;
+
+  if (seed >= 0)
+    g_assert_true (rp_params_set_int (f->params, "seed", seed, NULL));
+  else
+    rp_params_unset (f->params, "seed");
+  job = rp_job_new (photo, mask, NULL, f->params);
+  return fill (f, job, used);
+}
+
+/* The seed parameter is the fill's: the same seed fills the same, another differently;
+ * unset, every fill draws its own. */
 static void
 test_seed (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr(RpImage) photo = rp_test_pattern_image (f->dir, "pattern.png", 320, 240);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 120, 90, 60, 50);
-  g_autoptr(GBytes) one = fill_pattern (f, photo, mask, 1);
-  g_autoptr(GBytes) again = fill_pattern (f, photo, mask, 1);
-  g_autoptr(GBytes) other = fill_pattern (f, photo, mask, 7);
+  gint64 s1, s2, s3, s4, s5;
+  g_autoptr(GBytes) one = fill_pattern (f, photo, mask, 1, &s1);
+  g_autoptr(GBytes) again = fill_pattern (f, photo, mask, 1, &s2);
+  g_autoptr(GBytes) other = fill_pattern (f, photo, mask, 7, &s3);
+  g_autoptr(GBytes) drawn = fill_pattern (f, photo, mask, -1, &s4);
+  g_autoptr(GBytes) drawn_again = fill_pattern (f, photo, mask, -1, &s5);
 
+  g_assert_cmpint (s1, ==, 1);
+  g_assert_cmpint (s2, ==, 1);
+  g_assert_cmpint (s3, ==, 7);
   g_assert_true (g_bytes_equal (one, again));
   g_assert_false (g_bytes_equal (one, other));
+  g_assert_cmpint (s4, !=, s5);
+  g_assert_false (g_bytes_equal (drawn, drawn_again));
+}
+
+/* From the history: Retry sends the same fill again (a seed that was set stays), Run Again
+ * asks for a new variation. */
+static void
+test_from_history (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(RpImage) photo = rp_test_pattern_image (f->dir, "pattern.png", 320, 240);
+  g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 120, 90, 60, 50);
+  RpProvider *local = rp_params_get_provider (f->params);
+  g_autoptr(RpJob) first = NULL, retry = NULL, variation = NULL;
+  g_autoptr(GBytes) original = NULL, retried = NULL, varied = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 s1, s2, s3;
+
+  g_assert_true (rp_params_set_int (f->params, "seed", 5, NULL));
+  first = rp_job_new (photo, mask, NULL, f->params);
+  original = fill (f, first, &s1);
+  retry = rp_job_new_from_entry (rp_job_get_entry (first), local, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  retried = fill (f, retry, &s2);
+  variation = rp_job_new_from_entry (rp_job_get_entry (first), local, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  varied = fill (f, variation, &s3);
+
+  g_assert_cmpint (s1, ==, 5);
+  g_assert_cmpint (s2, ==, 5);
+  g_assert_true (g_bytes_equal (original, retried));
+  g_assert_cmpint (s3, !=, 5);
+  g_assert_false (g_bytes_equal (original, varied));
 }
 
 /* What cannot be filled is refused with a reason and what to do; without the backend the
@@ -377,6 +432,7 @@ main (int   argc,
   ADD ("fill-kite", test_fill_kite);
   ADD ("cancel", test_cancel);
   ADD ("seed", test_seed);
+  ADD ("from-history", test_from_history);
   ADD ("refused", test_refused);
 #undef ADD
 

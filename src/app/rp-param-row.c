@@ -30,6 +30,8 @@ struct _RpParamRow
   /* State */
   gboolean     updating;
   gboolean     custom_mode;   /* "Custom…" chosen: the entry stays, even while what is typed is refused */
+  gboolean     spin_unset;    /* no value and no default: the spin button shows nothing… */
+  double       spin_unset_at; /* …while it still holds this value */
 };
 
 enum {
@@ -236,6 +238,23 @@ on_switch_active (RpParamRow *self)
   apply (self, g_variant_new_boolean (gtk_switch_get_active (GTK_SWITCH (self->control))));
 }
 
+/* A number with no value and no default (the offline fill's seed, drawn afresh for each
+ * fill) shows as an empty field, not as the spin button's minimum; the first real change
+ * shows numbers again. */
+static gboolean
+on_spin_output (RpParamRow *self)
+{
+  double value = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->control));
+
+  if (!self->spin_unset || value != self->spin_unset_at)
+    {
+      self->spin_unset = FALSE;
+      return FALSE;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->control), "");
+  return TRUE;
+}
+
 static void
 on_spin_value (RpParamRow *self)
 {
@@ -341,6 +360,7 @@ build_spin (RpParamRow *self)
   gtk_widget_set_valign (self->control, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->widget), self->control);
   g_signal_connect_swapped (self->control, "value-changed", G_CALLBACK (on_spin_value), self);
+  g_signal_connect_swapped (self->control, "output", G_CALLBACK (on_spin_output), self);
 }
 
 static void
@@ -448,12 +468,15 @@ refresh_value (RpParamRow *self)
       gtk_switch_set_active (GTK_SWITCH (self->control), value ? g_variant_get_boolean (value) : FALSE);
       break;
     case RP_PARAM_INT:
-      if (value != NULL)
-        gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->control), g_variant_get_int64 (value));
-      break;
     case RP_PARAM_NUMBER:
-      if (value != NULL)
-        gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->control), g_variant_get_double (value));
+      self->spin_unset = value == NULL;
+      self->spin_unset_at = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->control));
+      if (value == NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->control), "");
+      else
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->control),
+                                   g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
+                                     ? (double) g_variant_get_int64 (value) : g_variant_get_double (value));
       break;
     case RP_PARAM_STRING:
     default:

@@ -291,6 +291,8 @@ load_done_cb (GObject      *source,
                            fill_done_cb, g_object_ref (task));
 }
 
+/* The seed the person set, or a new one for each fill, as services do with theirs: Run
+ * Again then gives another variation, and the result's info keeps what was used. */
 static guint32
 seed_of (RpEditRun *run)
 {
@@ -299,7 +301,7 @@ seed_of (RpEditRun *run)
 
   if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
     return (guint32) CLAMP (g_variant_get_int64 (value), 0, G_MAXUINT32);
-  return 1;
+  return g_random_int ();
 }
 
 static void
