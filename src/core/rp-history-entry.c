@@ -254,8 +254,9 @@ save_meta (RpHistoryEntry  *self,
            GError         **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *updated = g_date_time_format_iso8601 (now);
 
-  json_object_set_string_member (self->meta, "updated", g_date_time_format_iso8601 (now));
+  json_object_set_string_member (self->meta, "updated", updated);
   return rp_history_write_meta (self->dir, self->meta, error);
 }
 
