@@ -240,3 +240,39 @@ rp_image_check_complete (RpImageCheck *check)
 {
   return check->complete;
 }
+
+/**
+ * rp_image_check_header:
+ * @format: the sniffed format
+ * @head: (array length=len): the first bytes of the file
+ * @len: how many (at least the first 18 are looked at)
+ *
+ * Some decoders reserve memory for what a header field claims before they know the
+ * image's size, where the pixel limit cannot stop them: gdk-pixbuf's BMP loader grows
+ * its buffer to the info header's stated length, and later to the stated offset of the
+ * pixel data, so 30 bytes can claim 4 GB. This refuses such fields beyond what a real
+ * file needs, before the decoder sees them.
+ *
+ * Returns: %FALSE when the header cannot belong to a real image
+ */
+gboolean
+rp_image_check_header (RpImageFormat  format,
+                       const guint8  *head,
+                       gsize          len)
+{
+  static const guint32 bmp_info_sizes[] = { 12, 40, 52, 56, 64, 108, 124 };
+  guint32 info_size;
+  guint i;
+
+  if (format != RP_IMAGE_FORMAT_BMP || len < 18)
+    return TRUE;
+  if (le32 (head + 10) > RP_IMAGE_CHECK_MAX_BMP_DATA_OFFSET)
+    return FALSE;
+  /* The versions of the info header there are; the loader refuses any other size too,
+   * but only after reserving it. */
+  info_size = le32 (head + 14);
+  for (i = 0; i < G_N_ELEMENTS (bmp_info_sizes); i++)
+    if (info_size == bmp_info_sizes[i])
+      return TRUE;
+  return FALSE;
+}

@@ -30,4 +30,12 @@ void     rp_image_check_feed     (RpImageCheck  *check,
                                   gsize          len);
 gboolean rp_image_check_complete (RpImageCheck  *check);
 
+/* The most a BMP's pixel data may lie from the start of the file: a 124-byte header, a
+ * 256-colour palette and room for an embedded colour profile. */
+#define RP_IMAGE_CHECK_MAX_BMP_DATA_OFFSET (1024 * 1024)
+
+gboolean rp_image_check_header   (RpImageFormat  format,
+                                  const guint8  *head,
+                                  gsize          len);
+
 G_END_DECLS

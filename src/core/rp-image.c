@@ -258,6 +258,11 @@ decode_stream (GInputStream  *stream,
   format = rp_image_format_sniff (head, head_len);
   if (!check_format (format, error))
     return NULL;
+  if (!rp_image_check_header (format, head, head_len))
+    {
+      set_corrupt_error (error, NULL);
+      return NULL;
+    }
 
   loader = gdk_pixbuf_loader_new_with_type (loader_type_for_format (format), &local_error);
   if (loader == NULL)
