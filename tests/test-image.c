@@ -388,6 +388,50 @@ test_bmp_header_bomb (void)
     }
 }
 
+/* gdk-pixbuf's GIF loader treats a frame of zero width or height as a programming error (a
+ * critical, fatal in this test) before it refuses it: such a frame must never reach it,
+ * while a real GIF still opens. */
+static void
+test_gif_frames (void)
+{
+  /* A 1 × 1 GIF: screen, two-colour table, one frame of LZW data, trailer. */
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0,
+    0, 0, 0, 0xff, 0xff, 0xff,
+    0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+    2, 2, 0x44, 0x01, 0,
+    0x3b,
+  };
+  guint8 flat[sizeof gif];
+  guint i;
+
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpImage) image = NULL;
+
+      memcpy (flat, gif, sizeof gif);
+      if (i == 1)
+        flat[24] = 0;                 /* frame width 0 */
+      if (i == 2)
+        flat[26] = 0;                 /* frame height 0 */
+      bytes = g_bytes_new (flat, sizeof flat);
+      image = rp_image_load_bytes (bytes, NULL, NULL, &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (rp_image_get_format (image), ==, RP_IMAGE_FORMAT_GIF);
+          g_assert_cmpint (rp_image_get_width (image), ==, 1);
+        }
+      else
+        {
+          g_assert_null (image);
+          g_assert_error (error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+        }
+    }
+}
+
 static void
 test_bytes_and_stream (void)
 {
@@ -468,6 +512,7 @@ main (int   argc,
   g_test_add ("/repaint/image/pixel-limit", Fixture, NULL, fixture_setup, test_pixel_limit, fixture_teardown);
   g_test_add ("/repaint/image/header-bomb-memory", Fixture, NULL, fixture_setup, test_header_bomb_memory, fixture_teardown);
   g_test_add_func ("/repaint/image/bmp-header-bomb", test_bmp_header_bomb);
+  g_test_add_func ("/repaint/image/gif-frames", test_gif_frames);
   g_test_add_func ("/repaint/image/bytes-and-stream", test_bytes_and_stream);
   g_test_add_func ("/repaint/image/async-and-cancel", test_async_and_cancel);
 

@@ -7,7 +7,9 @@ G_BEGIN_DECLS
 
 /* Follows the container structure of a PNG, JPEG or WebP stream as its bytes go by and
  * tells whether the stream reached its proper end (PNG IEND, JPEG EOI, the RIFF length).
- * Decoders happily return an image whose bottom is missing; this is how we notice. */
+ * Decoders happily return an image whose bottom is missing; this is how we notice.
+ * GIF blocks are followed too, to catch frames no decoder should be handed; gdk-pixbuf
+ * itself tells a GIF that ends early. */
 typedef struct
 {
   RpImageFormat format;
@@ -21,6 +23,7 @@ typedef struct
   guint64       seen;
   guint64       riff_end;
   gboolean      complete;
+  gboolean      malformed;
 } RpImageCheck;
 
 void     rp_image_check_init     (RpImageCheck  *check,
@@ -29,6 +32,7 @@ void     rp_image_check_feed     (RpImageCheck  *check,
                                   const guint8  *data,
                                   gsize          len);
 gboolean rp_image_check_complete (RpImageCheck  *check);
+gboolean rp_image_check_malformed (RpImageCheck *check);
 
 /* The most a BMP's pixel data may lie from the start of the file: a 124-byte header, a
  * 256-colour palette and room for an embedded colour profile. */

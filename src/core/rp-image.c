@@ -277,7 +277,9 @@ decode_stream (GInputStream  *stream,
   rp_image_check_init (&structure, format);
   rp_image_check_feed (&structure, head, head_len);
 
-  ok = gdk_pixbuf_loader_write (loader, head, head_len, &local_error);
+  /* Bytes reach the decoder only once the structure walker has seen them. */
+  ok = !rp_image_check_malformed (&structure) &&
+       gdk_pixbuf_loader_write (loader, head, head_len, &local_error);
   buffer = g_malloc (READ_CHUNK_BYTES);
   total = head_len;
   while (ok && !check.too_large)
@@ -300,7 +302,8 @@ decode_stream (GInputStream  *stream,
           return NULL;
         }
       rp_image_check_feed (&structure, buffer, n);
-      ok = gdk_pixbuf_loader_write (loader, buffer, n, &local_error);
+      ok = !rp_image_check_malformed (&structure) &&
+           gdk_pixbuf_loader_write (loader, buffer, n, &local_error);
     }
 
   if (!check.too_large && ok)
