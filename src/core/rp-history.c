@@ -769,7 +769,6 @@ rp_history_draft_copy_input (RpHistoryDraft  *draft,
                              GCancellable    *cancellable,
                              GError         **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) dest = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GOutputStream) out = NULL;
