@@ -7,10 +7,12 @@
 
 #include "rp-body-stream.h"
 #include "rp-document.h"
+#include "rp-file-util.h"
 #include "rp-history.h"
 #include "rp-image.h"
 #include "rp-images-reader.h"
 #include "rp-json-body.h"
+#include "rp-json-util.h"
 #include "rp-mask.h"
 #include "rp-multipart-body.h"
 #include "rp-png.h"

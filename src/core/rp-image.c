@@ -454,6 +454,14 @@ rp_image_load_file (GFile         *file,
                            _("This is a folder, not an image."));
       return NULL;
     }
+  /* A FIFO would block the read until someone writes to it, a device never ends. A path
+   * from a saved session or the history can name one. */
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_SPECIAL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                           _("This is not an image file."));
+      return NULL;
+    }
   if (g_file_info_get_size (info) > RP_IMAGE_MAX_FILE_BYTES)
     {
       g_autofree char *size = g_format_size (g_file_info_get_size (info));

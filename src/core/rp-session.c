@@ -6,12 +6,16 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rp-file-util.h"
 #include "rp-history-private.h"
+#include "rp-json-util.h"
 #include "rp-session.h"
 
 #define STATE_FILE "session.json"
 #define IMAGE_FILE "image.png"
 #define MASK_FILE "mask.png"
+/* session.json holds a prompt, parameters and reference URIs: far less than this. */
+#define MAX_STATE_BYTES (4 * 1024 * 1024)
 
 RpSessionState *
 rp_session_state_new (void)
@@ -220,10 +224,13 @@ rp_session_load (GFile         *dir,
   gsize len;
   JsonObject *meta;
   JsonNode *root;
+  JsonArray *refs;
   const char *image_uri, *image_name;
   gint64 width, height;
+  guint i;
 
-  if (!g_file_load_contents (state_file, cancellable, &text, &len, NULL, error))
+  text = rp_file_load_capped (state_file, MAX_STATE_BYTES, &len, cancellable, error);
+  if (text == NULL)
     return NULL;
   if (!json_parser_load_from_data (parser, text, len, error))
     return NULL;
@@ -234,15 +241,15 @@ rp_session_load (GFile         *dir,
       return NULL;
     }
   meta = json_node_get_object (root);
-  if (json_object_get_int_member_with_default (meta, "version", 0) != RP_SESSION_FORMAT_VERSION)
+  if (rp_json_get_int_or (meta, "version", 0) != RP_SESSION_FORMAT_VERSION)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session has another format");
       return NULL;
     }
-  width = json_object_get_int_member_with_default (meta, "width", 0);
-  height = json_object_get_int_member_with_default (meta, "height", 0);
-  image_uri = json_object_get_string_member_with_default (meta, "image_uri", NULL);
-  image_name = json_object_get_string_member_with_default (meta, "image_file", NULL);
+  width = rp_json_get_int_or (meta, "width", 0);
+  height = rp_json_get_int_or (meta, "height", 0);
+  image_uri = rp_json_get_string (meta, "image_uri");
+  image_name = rp_json_get_string (meta, "image_file");
 
   if (image_uri != NULL)
     {
@@ -258,7 +265,7 @@ rp_session_load (GFile         *dir,
       /* Keep the name the person knew it by, not "image.png". */
       if (stored != NULL)
         state->image = rp_image_new_from_pixbuf (rp_image_get_pixbuf (stored),
-                                                 json_object_get_string_member_with_default (meta, "name", NULL));
+                                                 rp_json_get_string (meta, "name"));
     }
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session has no photo");
@@ -270,7 +277,7 @@ rp_session_load (GFile         *dir,
       return NULL;
     }
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (meta, "mask_file", NULL), MASK_FILE) == 0)
+  if (g_strcmp0 (rp_json_get_string (meta, "mask_file"), MASK_FILE) == 0)
     {
       g_autoptr(GFile) file = g_file_get_child (dir, MASK_FILE);
       g_autoptr(GError) mask_error = NULL;
@@ -284,28 +291,22 @@ rp_session_load (GFile         *dir,
   if (state->mask == NULL)
     state->mask = rp_mask_new (width, height);
 
-  if (json_object_has_member (meta, "references"))
+  refs = rp_json_get_array (meta, "references");
+  for (i = 0; refs != NULL && i < json_array_get_length (refs); i++)
     {
-      JsonArray *refs = json_object_get_array_member (meta, "references");
-      guint i;
+      const char *uri = rp_json_array_get_string (refs, i);
+      GFile *file = uri ? g_file_new_for_uri (uri) : NULL;
 
-      for (i = 0; refs != NULL && i < json_array_get_length (refs); i++)
-        {
-          const char *uri = json_array_get_string_element (refs, i);
-          GFile *file = uri ? g_file_new_for_uri (uri) : NULL;
-
-          if (file != NULL && g_file_query_exists (file, NULL))
-            g_ptr_array_add (state->references, file);
-          else
-            g_clear_object (&file);
-        }
+      if (file != NULL && g_file_query_exists (file, NULL))
+        g_ptr_array_add (state->references, file);
+      else
+        g_clear_object (&file);
     }
-  state->prompt = g_strdup (json_object_get_string_member_with_default (meta, "prompt", NULL));
-  state->provider = g_strdup (json_object_get_string_member_with_default (meta, "provider", NULL));
-  state->model = g_strdup (json_object_get_string_member_with_default (meta, "model", NULL));
-  if (json_object_has_member (meta, "params") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (meta, "params")))
-    state->params = json_object_ref (json_object_get_object_member (meta, "params"));
+  state->prompt = g_strdup (rp_json_get_string (meta, "prompt"));
+  state->provider = g_strdup (rp_json_get_string (meta, "provider"));
+  state->model = g_strdup (rp_json_get_string (meta, "model"));
+  if (rp_json_get_object (meta, "params") != NULL)
+    state->params = json_object_ref (rp_json_get_object (meta, "params"));
   return g_steal_pointer (&state);
 }
 
