@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "rp-core.h"
+#include "rp-history-private.h"
 #include "rp-test-util.h"
 
 typedef struct
@@ -350,6 +351,29 @@ test_edited_metadata (Fixture       *f,
   g_assert_null (rp_history_entry_get_thumbnail (entry));
 }
 
+/* A draft is kept only while the process its owner file names provably runs: an owner
+ * line whose start time cannot be read proves nothing, even for a pid that is gone (the
+ * start time the kernel then reports is 0, like an unreadable one). */
+static void
+test_abandoned_drafts (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *boot = rp_history_boot_id ();
+  g_autofree char *gone = g_strdup_printf ("2147483646 x %s\n", boot);
+  g_autofree char *live = g_strdup_printf ("%d %" G_GUINT64_FORMAT " %s\n", getpid (),
+                                           rp_history_process_start_time (getpid ()), boot);
+  g_autoptr(GFile) gone_dir = g_file_get_child (f->dir, ".draft-gone");
+  g_autoptr(GFile) live_dir = g_file_get_child (f->dir, ".draft-live");
+  g_autoptr(GError) error = NULL;
+
+  write_text (gone_dir, "owner", gone);
+  write_text (live_dir, "owner", live);
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (gone_dir, NULL));
+  g_assert_true (g_file_query_exists (live_dir, NULL));
+}
+
 /* A meta.json of a gigabyte (sparse, so it costs no disk) is refused from its size. */
 static void
 test_huge_metadata (Fixture       *f,
@@ -437,6 +461,7 @@ main (int   argc,
   g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
   g_test_add ("/repaint/history/edited-metadata", Fixture, NULL, setup, test_edited_metadata, teardown);
   g_test_add ("/repaint/history/huge-metadata", Fixture, NULL, setup, test_huge_metadata, teardown);
+  g_test_add ("/repaint/history/abandoned-drafts", Fixture, NULL, setup, test_abandoned_drafts, teardown);
   g_test_add ("/repaint/history/order-trash-restore", Fixture, NULL, setup, test_order_trash_restore, teardown);
 
   return g_test_run ();
