@@ -389,8 +389,9 @@ test_bmp_header_bomb (void)
 }
 
 /* gdk-pixbuf's GIF loader treats a frame of zero width or height as a programming error (a
- * critical, fatal in this test) before it refuses it: such a frame must never reach it,
- * while a real GIF still opens. */
+ * critical, fatal in this test) before it refuses it, and restores the area under a frame
+ * that sticks out of the screen without clipping it (another critical): such frames must
+ * never reach it, while a real GIF still opens. */
 static void
 test_gif_frames (void)
 {
@@ -402,8 +403,23 @@ test_gif_frames (void)
     2, 2, 0x44, 0x01, 0,
     0x3b,
   };
+  /* A frame that restores what it covers (disposal 3), placed at (5, 0) on a 4 × 4
+   * screen; the shape of a file fuzzing found. */
+  static const guint8 outside[] = {
+    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+    0, 0, 0, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 4, 0x0c, 0, 0, 0, 0,
+    0x2c, 5, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0,
+    0x3b,
+  };
+  g_autoptr(GBytes) outside_bytes = g_bytes_new_static (outside, sizeof outside);
+  g_autoptr(GError) outside_error = NULL;
+  g_autoptr(RpImage) outside_image = rp_image_load_bytes (outside_bytes, NULL, NULL, &outside_error);
   guint8 flat[sizeof gif];
   guint i;
+
+  g_assert_null (outside_image);
+  g_assert_error (outside_error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
 
   for (i = 0; i < 3; i++)
     {

@@ -129,6 +129,8 @@ gif_header_done (RpImageCheck *check)
   switch (check->state)
     {
     case GIF_SCREEN:
+      check->screen_width = le16 (h + 6);
+      check->screen_height = le16 (h + 8);
       check->skip = gif_color_table_bytes (h[10]);
       expect (check, GIF_BLOCK, 1);
       return TRUE;
@@ -147,8 +149,12 @@ gif_header_done (RpImageCheck *check)
       return TRUE;
     case GIF_FRAME:
       /* gdk-pixbuf takes a frame of no width or height for a programming error (a
-       * critical) before it refuses it. */
-      if (le16 (h + 4) == 0 || le16 (h + 6) == 0)
+       * critical) before it refuses it, and restores or clears the area under a frame
+       * that sticks out of the logical screen without clipping it: a critical, or a
+       * write of a negative length. */
+      if (le16 (h + 4) == 0 || le16 (h + 6) == 0 ||
+          le16 (h) + le16 (h + 4) > check->screen_width ||
+          le16 (h + 2) + le16 (h + 6) > check->screen_height)
         return FALSE;
       check->skip = gif_color_table_bytes (h[8]);
       expect (check, GIF_LZW_SIZE, 1);

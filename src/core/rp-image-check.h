@@ -24,6 +24,8 @@ typedef struct
   guint64       riff_end;
   gboolean      complete;
   gboolean      malformed;
+  guint         screen_width;   /* GIF: the logical screen frames must lie in */
+  guint         screen_height;
 } RpImageCheck;
 
 void     rp_image_check_init     (RpImageCheck  *check,
