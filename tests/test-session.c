@@ -199,6 +199,32 @@ test_damaged (void)
   rp_test_tmpdir_remove (tmp);
 }
 
+/* Two saves racing (a background save and the one on close): the state taken later wins,
+ * whichever finishes last. */
+static void
+test_newest_wins (void)
+{
+  g_autofree char *tmp = rp_test_tmpdir ();
+  g_autoptr(GFile) dir = g_file_new_build_filename (tmp, "session", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (8, 8, FALSE);
+  g_autoptr(RpSessionState) older = rp_session_state_new ();
+  g_autoptr(RpSessionState) newer = rp_session_state_new ();
+  g_autoptr(RpSessionState) loaded = NULL;
+
+  older->image = rp_image_new_from_pixbuf (pixbuf, "Pasted");
+  older->prompt = g_strdup ("older");
+  older->taken_us = g_get_monotonic_time ();
+  newer->image = rp_image_new_from_pixbuf (pixbuf, "Pasted");
+  newer->prompt = g_strdup ("newer");
+  newer->taken_us = older->taken_us + 1;
+
+  g_assert_true (rp_session_save (dir, newer, NULL, NULL));
+  g_assert_true (rp_session_save (dir, older, NULL, NULL));
+  loaded = rp_session_load (dir, NULL, NULL);
+  g_assert_cmpstr (loaded->prompt, ==, "newer");
+  rp_test_tmpdir_remove (tmp);
+}
+
 typedef struct
 {
   char  *root;
@@ -381,6 +407,7 @@ main (int   argc,
   g_test_add_func ("/repaint/session/round-trip", test_round_trip);
   g_test_add_func ("/repaint/session/lost-reference", test_lost_reference);
   g_test_add_func ("/repaint/session/damaged", test_damaged);
+  g_test_add_func ("/repaint/session/newest-wins", test_newest_wins);
   g_test_add ("/repaint/session/pasted-round-trip", Fixture, NULL, setup, test_pasted_round_trip, teardown);
   g_test_add ("/repaint/session/edited-state", Fixture, NULL, setup, test_edited_state, teardown);
   g_test_add ("/repaint/session/special-files", Fixture, NULL, setup, test_special_files, teardown);

@@ -152,18 +152,18 @@ load_image (JsonObject    *object,
   return NULL;
 }
 
-/**
- * rp_session_save:
- * @dir: the session folder (replaced as a whole)
- *
- * Writes @state into a new folder beside @dir and renames it over @dir, so a crash while
- * saving leaves the previous session intact. Blocking: call it from a worker thread.
- */
-gboolean
-rp_session_save (GFile           *dir,
-                 RpSessionState  *state,
-                 GCancellable    *cancellable,
-                 GError         **error)
+/* Saves run in worker threads and on close: one at a time, and never an older state over a
+ * newer one. */
+static GMutex save_lock;
+static gint64 last_saved_us;
+
+/* Writes @state into a new folder beside @dir and renames it over @dir, so a crash while
+ * saving leaves the previous session intact. */
+static gboolean
+save_unlocked (GFile           *dir,
+               RpSessionState  *state,
+               GCancellable    *cancellable,
+               GError         **error)
 {
   g_autoptr(GFile) parent = g_file_get_parent (dir);
   g_autofree char *base = g_file_get_basename (dir);
@@ -251,6 +251,33 @@ rp_session_save (GFile           *dir,
 fail:
   delete_tree (tmp);
   return FALSE;
+}
+
+/**
+ * rp_session_save:
+ * @dir: the session folder (replaced as a whole)
+ *
+ * Saves @state atomically. Saves are serialized, and a state taken earlier than the last one
+ * saved (@state's taken_us) is skipped, so the newest always wins. Blocking: call it from a
+ * worker thread.
+ */
+gboolean
+rp_session_save (GFile           *dir,
+                 RpSessionState  *state,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&save_lock);
+
+  g_return_val_if_fail (state != NULL && RP_IS_IMAGE (state->image), FALSE);
+
+  if (state->taken_us != 0 && state->taken_us < last_saved_us)
+    return TRUE;
+  if (!save_unlocked (dir, state, cancellable, error))
+    return FALSE;
+  if (state->taken_us != 0)
+    last_saved_us = state->taken_us;
+  return TRUE;
 }
 
 /**
