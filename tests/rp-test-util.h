@@ -57,5 +57,8 @@ guint32    rp_test_crc32               (const guint8 *data,
                                         gsize         len);
 /* Peak resident memory of this process in kB (VmHWM). */
 gsize      rp_test_peak_rss_kb         (void);
+/* Peak address space of this process in kB (VmPeak): grows with every large allocation,
+ * even one whose pages are never touched. */
+gsize      rp_test_peak_vm_kb          (void);
 
 G_END_DECLS

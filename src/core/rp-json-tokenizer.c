@@ -177,6 +177,22 @@ end_string (RpJsonTokenizer  *tok,
   return emit (tok, RP_JSON_TOKEN_KEY, tok->key->str, tok->key->len, error);
 }
 
+/* Fails on the invalid byte at p[i], after handing out the string bytes before it. A
+ * consumer may object to those first (a base64 decoder to a non-base64 character); it
+ * must see them whether or not the bad byte came in the same chunk, so that the error a
+ * reply gets never depends on how the network split it. */
+static gssize
+fail_in_string (RpJsonTokenizer  *tok,
+                const char       *p,
+                gsize             i,
+                gsize             pos,
+                GError          **error)
+{
+  if (string_bytes (tok, p, i, error))
+    fail (tok, pos + i, error);
+  return -1;
+}
+
 /* Consumes string content up to a quote, a backslash or the end of the input; returns
  * how many bytes it used, or -1. The common case, a long run of plain characters such as
  * base64, is handed out as one chunk without copying. */
@@ -215,10 +231,7 @@ scan_string (RpJsonTokenizer  *tok,
       if (tok->utf8_need > 0)
         {
           if (c < tok->utf8_lo || c > tok->utf8_hi)
-            {
-              fail (tok, pos + i, error);
-              return -1;
-            }
+            return fail_in_string (tok, p, i, pos, error);
           tok->utf8_need--;
           tok->utf8_lo = 0x80;
           tok->utf8_hi = 0xbf;
@@ -229,10 +242,7 @@ scan_string (RpJsonTokenizer  *tok,
       else if (c >= 0x80)
         {
           if (!utf8_lead (tok, c))
-            {
-              fail (tok, pos + i, error);
-              return -1;
-            }
+            return fail_in_string (tok, p, i, pos, error);
           i++;
         }
       else
