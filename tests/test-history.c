@@ -339,6 +339,39 @@ test_order_trash_restore (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
 }
 
+/* Text that is not UTF-8 (a provider's error decoded from a lone surrogate escape, say)
+ * must not make meta.json unreadable: the entry would vanish from the history. */
+static void
+test_meta_stays_utf8 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) entry = make_pending (f->history, "a red kite");
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(RpHistory) fresh = rp_history_new (f->dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) meta = g_file_get_child (rp_history_entry_get_dir (entry), RP_HISTORY_META_FILE);
+  g_autofree char *text = NULL;
+  RpHistoryEntry *reloaded;
+
+  json_object_set_string_member (details, "kind", "invalid");
+  json_object_set_string_member (details, "message", "The provider refused the request.");
+  json_object_set_string_member (details, "provider_message", "lone \xed\xa0\x80 half, stray \xff");
+  g_test_expect_message ("rp-history", G_LOG_LEVEL_WARNING, "*not UTF-8*");
+  g_assert_true (rp_history_entry_finish (entry, RP_HISTORY_STATUS_FAILED, details, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_load_contents (meta, NULL, &text, NULL, NULL, NULL));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (rp_history_load (fresh, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rp_history_get_n_skipped (fresh), ==, 0);
+  reloaded = rp_history_lookup (fresh, rp_history_entry_get_id (entry));
+  g_assert_nonnull (reloaded);
+  g_assert_cmpint (rp_history_entry_get_status (reloaded), ==, RP_HISTORY_STATUS_FAILED);
+  g_assert_cmpstr (rp_history_entry_get_prompt (reloaded), ==, "a red kite");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +383,7 @@ main (int   argc,
   g_test_add ("/repaint/history/crash-becomes-interrupted", Fixture, NULL, setup, test_crash_becomes_interrupted, teardown);
   g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
   g_test_add ("/repaint/history/order-trash-restore", Fixture, NULL, setup, test_order_trash_restore, teardown);
+  g_test_add ("/repaint/history/meta-stays-utf8", Fixture, NULL, setup, test_meta_stays_utf8, teardown);
 
   return g_test_run ();
 }

@@ -231,7 +231,9 @@ rp_history_entry_load (GFile   *dir,
 }
 
 /* Rewrites meta.json: a temporary file renamed over the old one, so a crash leaves either
- * the old or the new metadata, never a torn file. Mode 0600. */
+ * the old or the new metadata, never a torn file. Mode 0600. The file is always UTF-8:
+ * json-glib writes string bytes as they are, and a file that is not UTF-8 would no longer
+ * load, losing the entry. */
 gboolean
 rp_history_write_meta (GFile       *dir,
                        JsonObject  *meta,
@@ -244,6 +246,15 @@ rp_history_write_meta (GFile       *dir,
 
   json_node_set_object (root, meta);
   text = json_to_string (root, TRUE);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_warning ("Text that is not UTF-8 reached the history entry %s; it was replaced",
+                 g_file_peek_path (dir));
+      g_free (text);
+      text = valid;
+    }
   len = strlen (text);
   return g_file_replace_contents (file, text, len, NULL, FALSE, G_FILE_CREATE_PRIVATE,
                                   NULL, NULL, error);
@@ -254,8 +265,9 @@ save_meta (RpHistoryEntry  *self,
            GError         **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *updated = g_date_time_format_iso8601 (now);
 
-  json_object_set_string_member (self->meta, "updated", g_date_time_format_iso8601 (now));
+  json_object_set_string_member (self->meta, "updated", updated);
   return rp_history_write_meta (self->dir, self->meta, error);
 }
 

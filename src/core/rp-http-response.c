@@ -19,6 +19,9 @@
 /* Error replies and async submit replies are small; these caps are generous. */
 #define ERROR_BODY_MAX_BYTES  (1024 * 1024)
 #define SUBMIT_BODY_MAX_BYTES (1024 * 1024)
+/* A stream's event names, ids and other fields; its data goes on to the images reader,
+ * which has its own caps, so a line that never ends cannot fill memory. */
+#define SSE_FIELDS_MAX_BYTES  (64 * 1024)
 #define MAX_REDIRECTS         5
 /* Consecutive failed status polls (network, 429, 5xx) before an async task is given up. */
 #define POLL_MAX_FAILURES     5
@@ -373,7 +376,11 @@ feed_buffer (RpHttpRequest  *req,
   if (rd->buffer->len + len > rd->buffer_cap)
     {
       if (rd->mode == RP_READ_ERROR)
-        return TRUE;   /* the start of an error page says enough */
+        {
+          /* The start of an error page says enough: the rest is not read. */
+          g_byte_array_append (rd->buffer, data, rd->buffer_cap - rd->buffer->len);
+          return TRUE;
+        }
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
                    "The reply is larger than expected");
       return FALSE;
@@ -551,13 +558,14 @@ on_read (GObject      *source,
     return;
   if (bytes == NULL)
     {
-      if (req->rd.mode == RP_READ_ERROR && !g_cancellable_is_cancelled (req->cancellable) &&
-          !req->ex.timed_out)
+      gboolean broke = !g_cancellable_is_cancelled (req->cancellable) && !req->ex.timed_out;
+
+      if (req->rd.mode == RP_READ_ERROR && broke)
         {
           finish_reading (req);
           return;
         }
-      if (req->rd.sse != NULL && !g_cancellable_is_cancelled (req->cancellable) && !req->ex.timed_out)
+      if (req->rd.sse != NULL && broke)
         {
           /* A connection cut inside an event is a cut stream, whatever the socket said. */
           g_autoptr(GError) cut = NULL;
@@ -581,7 +589,8 @@ on_read (GObject      *source,
   rp_http_exchange_progress (req);
   if (results_mode (req->rd.mode))
     rp_edit_run_add_bytes_received (req->run, len);
-  if (too_large (req, req->ex.received, &error) || !feed (req, data, len, &error))
+  if ((req->rd.mode != RP_READ_ERROR && too_large (req, req->ex.received, &error)) ||
+      !feed (req, data, len, &error))
     {
       if (req->rd.mode == RP_READ_SSE && req->rd.event_kind == EVENT_ERROR && req->rd.reader != NULL)
         {
@@ -595,8 +604,17 @@ on_read (GObject      *source,
       fail_reply (req, error);
       return;
     }
-  if (!rp_http_request_is_over (req))
-    read_next (req);
+  if (rp_http_request_is_over (req))
+    return;
+  if ((req->rd.mode == RP_READ_ERROR && req->rd.buffer->len >= req->rd.buffer_cap) ||
+      (req->rd.mode == RP_READ_SSE && req->rd.sse_done))
+    {
+      /* Enough of an error page; or [DONE], which ends a stream even when the server
+       * keeps the connection open. */
+      finish_reading (req);
+      return;
+    }
+  read_next (req);
 }
 
 static void
@@ -941,7 +959,8 @@ finish_reading (RpHttpRequest *req)
   RpHttpExchange *ex = &req->ex;
 
   /* libsoup takes a reply with fewer bytes than its Content-Length for a complete one. */
-  if (ex->content_length >= 0 && ex->received < ex->content_length && req->rd.mode != RP_READ_ERROR)
+  if (ex->content_length >= 0 && ex->received < ex->content_length && req->rd.mode != RP_READ_ERROR &&
+      !(req->rd.mode == RP_READ_SSE && req->rd.sse_done))
     {
       g_autoptr(GError) error = g_error_new (RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TRUNCATED,
                                              "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes arrived",
@@ -1010,7 +1029,8 @@ begin_body (RpHttpRequest *req,
   req->ex.status = soup_message_get_status (req->ex.msg);
   req->ex.content_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
                              ? soup_message_headers_get_content_length (headers) : -1;
-  if (too_large (req, req->ex.content_length, &error))
+  /* Only the start of an error reply is read, whatever its length. */
+  if (mode != RP_READ_ERROR && too_large (req, req->ex.content_length, &error))
     {
       fail_reply (req, error);
       return FALSE;
@@ -1076,7 +1096,7 @@ rp_http_response_begin (RpHttpRequest *req)
     case RP_RESPONSE_SSE:
       if (!begin_body (req, RP_READ_SSE, 0))
         return;
-      req->rd.sse = rp_sse_parser_new (RP_SSE_DEFAULT_MAX_EVENT_BYTES, sse_event, req);
+      req->rd.sse = rp_sse_parser_new (SSE_FIELDS_MAX_BYTES, sse_event, req);
       rp_sse_parser_set_data_func (req->rd.sse, sse_data);
       break;
     case RP_RESPONSE_ASYNC_TASK:
@@ -1233,8 +1253,15 @@ on_download_sent (GObject      *source,
       g_autoptr(GUri) target = location ? g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
       g_autofree char *next = target ? g_uri_to_string (target) : NULL;
 
-      if (next == NULL || redirects >= MAX_REDIRECTS ||
-          !download_allowed (next, g_uri_get_scheme (base)))
+      if (next != NULL && redirects >= MAX_REDIRECTS)
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("The result from %s could not be downloaded: it was "
+                                       "redirected too many times."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      if (next == NULL || !download_allowed (next, g_uri_get_scheme (base)))
         {
           rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
                                      _("The result from %s could not be downloaded: it was "
