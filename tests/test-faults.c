@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fake-provider-private.h"
 #include "rp-test-service.h"
 #include "rp-test-transport.h"
 #include "rp-test-util.h"
@@ -419,6 +420,170 @@ test_fault (Fixture       *f,
   assert_journal_kept (f, job, RP_HISTORY_STATUS_FAILED);
 }
 
+/* ---- Network policy -------------------------------------------------------------------- */
+
+static void
+test_https_job_base_url (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const struct { const char *url; gboolean ok; int code; } cases[] = {
+    { "https://relay.example.com/v1", TRUE, 0 },
+    { "http://127.0.0.1:8080/v1", TRUE, 0 },
+    { "http://localhost:8080/v1", TRUE, 0 },
+    { "http://[::1]:8080/v1", TRUE, 0 },
+    { "http://relay.example.com/v1", FALSE, RP_PROVIDER_ERROR_INSECURE_URL },
+    { "http://127.0.0.1.example.com/v1", FALSE, RP_PROVIDER_ERROR_INSECURE_URL },
+    { "http://localhost@relay.example.com/v1", FALSE, RP_PROVIDER_ERROR_INVALID },
+    { "ftp://127.0.0.1/v1", FALSE, RP_PROVIDER_ERROR_INVALID },
+    { "file:///tmp/v1", FALSE, RP_PROVIDER_ERROR_INVALID },
+  };
+  g_autoptr(RpImage) photo = NULL;
+  g_autoptr(RpParams) params = NULL;
+  g_autoptr(RpJob) job = NULL;
+
+  rp_test_service_start (&f->t);
+  photo = rp_test_service_photo (&f->t, "photo.png", 64, 64, FALSE);
+  params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = rp_job_set_base_url (job, cases[i].url, &error);
+
+      g_test_message ("%s → %s", cases[i].url, ok ? "used" : error->message);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpstr (rp_job_get_base_url (job), ==, cases[i].url);
+      else
+        {
+          /* Refused: the job keeps the address it had. */
+          g_assert_error (error, RP_PROVIDER_ERROR, cases[i].code);
+          g_assert_cmpstr (rp_job_get_base_url (job), !=, cases[i].url);
+          assert_readable (error->message, MESSAGE_MAX_CHARS * 2);
+        }
+    }
+}
+
+static void
+test_https_definitions (Fixture       *f,
+                        gconstpointer  data)
+{
+  GListModel *problems;
+  guint insecure = 0;
+
+  rp_test_service_add_definition (&f->t, "plain.json",
+                                  "{\"id\":\"plainrelay\",\"extends\":\"openai\",\"name\":\"Plain\","
+                                  "\"base_url\":\"http://relay.example.com/v1\",\"api_key_env\":\"PLAIN_KEY\"}");
+  rp_test_service_add_definition (&f->t, "openai.json",
+                                  "{\"id\":\"openai\",\"extends\":\"openai\","
+                                  "\"base_url\":\"http://api.openai.com/v1\"}");
+  rp_test_service_add_definition (&f->t, "local.json",
+                                  "{\"id\":\"localrelay\",\"extends\":\"openai\",\"name\":\"Local\","
+                                  "\"base_url\":\"http://127.0.0.1:9/v1\",\"api_key_env\":\"LOCAL_KEY\"}");
+  rp_test_service_start (&f->t);
+
+  /* A plain-http relay elsewhere is refused, and so is an override moving a built-in off
+   * https: the built-in stays as it was. A relay on this computer may use http. */
+  g_assert_null (rp_provider_registry_lookup (f->t.registry, "plainrelay"));
+  g_assert_cmpstr (rp_provider_get_base_url (rp_provider_registry_lookup (f->t.registry, "openai")), ==,
+                   "https://api.openai.com/v1");
+  g_assert_cmpstr (rp_provider_get_base_url (rp_provider_registry_lookup (f->t.registry, "localrelay")), ==,
+                   "http://127.0.0.1:9/v1");
+  problems = rp_provider_registry_get_problems (f->t.registry);
+  g_assert_cmpuint (g_list_model_get_n_items (problems), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (problems); i++)
+    {
+      g_autoptr(RpProviderProblem) problem = g_list_model_get_item (problems, i);
+
+      g_test_message ("%s: %s", rp_provider_problem_get_path (problem), rp_provider_problem_get_message (problem));
+      if (rp_provider_problem_get_code (problem) == RP_PROVIDER_ERROR_INSECURE_URL)
+        insecure++;
+      g_assert_nonnull (strstr (rp_provider_problem_get_message (problem), "https"));
+    }
+  g_assert_cmpuint (insecure, ==, 2);
+}
+
+/* The only requests the fake saw with the key; every other one must have had none. */
+static guint
+count_with_key (RpFakeProvider *fake,
+                const char     *path_prefix,
+                gboolean        with_key)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rp_fake_provider_get_n_requests (fake); i++)
+    {
+      g_autoptr(RpFakeRequest) request = rp_fake_provider_get_request (fake, i);
+      const char *auth = rp_fake_request_get_header (request, "Authorization");
+      const char *query_key = rp_fake_request_get_query_param (request, "key");
+      gboolean has_key = (auth != NULL && strstr (auth, TEST_KEY) != NULL) ||
+                         g_strcmp0 (query_key, TEST_KEY) == 0;
+
+      if (g_str_has_prefix (rp_fake_request_get_path (request), path_prefix) && has_key == with_key)
+        n++;
+    }
+  return n;
+}
+
+typedef struct
+{
+  gboolean    query_auth;  /* the key in the query string rather than a header */
+  gboolean    from_foreign;
+} DownloadCase;
+
+static const DownloadCase download_cases[] = {
+  { FALSE, FALSE }, { FALSE, TRUE }, { TRUE, FALSE }, { TRUE, TRUE },
+};
+
+/* A result URL that redirects: from the provider's host to another host, or from another
+ * host back to the provider's. Only a download whose every hop so far is on the
+ * provider's own address carries the key. */
+static void
+test_download_redirect_key (Fixture       *f,
+                            gconstpointer  data)
+{
+  const DownloadCase *c = data;
+  RpFakeProvider *home = f->t.fake;
+  RpFakeProvider *foreign = rp_fake_provider_get_foreign (home);
+  g_autoptr(GBytes) image = rp_fake_solid_image (640, 480, 0x00ff00ff, "png");
+  g_autofree char *target = NULL;
+  g_autoptr(RpImage) photo = NULL;
+  g_autoptr(RpParams) params = NULL;
+  g_autoptr(RpJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  RpFakeFault redirect = { RP_FAKE_REDIRECT, .status = 302 };
+
+  if (c->query_auth)
+    rp_test_service_add_definition (&f->t, "query.json",
+                                    "{\"id\":\"crazyrouter\",\"extends\":\"crazyrouter\","
+                                    "\"auth\":{\"in\":\"query\",\"name\":\"key\",\"format\":\"{key}\"}}");
+  rp_test_service_start (&f->t);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->t.registry)), ==, 0);
+  photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  params = rp_test_service_params (&f->t, "crazyrouter", "gpt-image-2");
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+
+  /* The result moved: the first host answers the download with a redirect to the other. */
+  target = rp_fake_provider_add_file (c->from_foreign ? home : foreign, "moved.png", image, "image/png");
+  redirect.location = target;
+  rp_fake_provider_push (home, "/images/edits", c->from_foreign ? RP_FAKE_FOREIGN_URL_RESULTS
+                                                                : RP_FAKE_URL_RESULTS);
+  rp_fake_provider_push_fault (c->from_foreign ? foreign : home, ".png", &redirect);
+
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
+  g_assert_no_error (error);
+  assert_done (job);
+  g_assert_cmpuint (count_with_key (home, "/v1/images/edits", TRUE), ==, 1);
+  g_assert_cmpuint (count_with_key (foreign, "/", TRUE), ==, 0);
+  g_assert_cmpuint (count_with_key (foreign, "/files/", FALSE), ==, 1);
+  if (c->from_foreign)
+    /* Back on the provider's host, but sent there by another: still no key. */
+    g_assert_cmpuint (count_with_key (home, "/files/", FALSE), ==, 1);
+  else
+    g_assert_cmpuint (count_with_key (home, "/files/", TRUE), ==, 1);
+  g_assert_cmpuint (count_with_key (home, "/files/", TRUE) + count_with_key (home, "/files/", FALSE), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +595,21 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/repaint/faults/%s", fault_cases[i].name);
 
       g_test_add (path, Fixture, &fault_cases[i], fixture_setup, test_fault, fixture_teardown);
+    }
+
+  g_test_add ("/repaint/network-policy/https/job-base-url", Fixture, NULL, fixture_setup,
+              test_https_job_base_url, fixture_teardown);
+  g_test_add ("/repaint/network-policy/https/definitions", Fixture, NULL, fixture_setup,
+              test_https_definitions, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (download_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/repaint/network-policy/download-key/%s-%s",
+                                               download_cases[i].query_auth ? "query" : "header",
+                                               download_cases[i].from_foreign ? "foreign-to-home"
+                                                                              : "home-to-foreign");
+
+      g_test_add (path, Fixture, &download_cases[i], fixture_setup, test_download_redirect_key,
+                  fixture_teardown);
     }
 
   return g_test_run ();

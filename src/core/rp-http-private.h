@@ -54,6 +54,7 @@ typedef struct
   gsize           head_len;
   gboolean        sniffed;
   guint           redirects;
+  gboolean        keyless;      /* a download hop left the provider's origin */
 } RpHttpReading;
 
 /* One HTTP message and everything tied to it. */

@@ -1223,7 +1223,8 @@ download_allowed (const char *url,
 
 static void send_download (RpHttpRequest *req,
                            const char    *url,
-                           guint          redirects);
+                           guint          redirects,
+                           gboolean       keyless);
 
 static void
 on_download_sent (GObject      *source,
@@ -1234,6 +1235,7 @@ on_download_sent (GObject      *source,
   RpHttpRequest *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   guint redirects = req->rd.redirects;
+  gboolean keyless = req->rd.keyless;
   guint status;
 
   req->ex.stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -1269,7 +1271,7 @@ on_download_sent (GObject      *source,
                                      rp_http_request_provider_name (req));
           return;
         }
-      send_download (req, next, redirects + 1);
+      send_download (req, next, redirects + 1, keyless);
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -1290,13 +1292,16 @@ on_download_sent (GObject      *source,
   read_next (req);
 }
 
+/* @keyless: an earlier hop of this download was on another host, which chose where this
+ * one goes: the key stays home even if it points back at the provider. */
 static void
 send_download (RpHttpRequest *req,
                const char    *url,
-               guint          redirects)
+               guint          redirects,
+               gboolean       keyless)
 {
   /* The key goes only to the provider's own address. */
-  gboolean with_key = rp_http_request_same_origin (req, url);
+  gboolean with_key = !keyless && rp_http_request_same_origin (req, url);
   SoupMessage *msg = rp_http_exchange_begin (req, "GET", url, with_key);
 
   if (msg == NULL)
@@ -1307,6 +1312,7 @@ send_download (RpHttpRequest *req,
       return;
     }
   req->rd.redirects = redirects;
+  req->rd.keyless = !with_key;
   g_debug ("Downloading a result from %s%s", g_uri_get_host (soup_message_get_uri (msg)),
            with_key ? " (the provider's own address)" : "");
   soup_session_send_async (rp_http_backend_get_session (req->backend), msg, G_PRIORITY_DEFAULT,
@@ -1327,5 +1333,5 @@ start_download (RpHttpRequest *req,
     }
   req->downloading = TRUE;
   rp_edit_run_set_state (req->run, RP_JOB_STATE_RECEIVING);
-  send_download (req, item->url, 0);
+  send_download (req, item->url, 0, FALSE);
 }
