@@ -180,44 +180,32 @@ disarm (Trigger *t)
 
 /* ---- The history on disk --------------------------------------------------------------- */
 
-/* Relative path → SHA-1 of every file in every entry folder. */
-static void
-hash_tree (GFile      *root,
-           GFile      *dir,
-           GHashTable *hashes)
+typedef struct
 {
-  g_autoptr(GFileEnumerator) children =
-    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
+  GFile      *root;
+  GHashTable *hashes;   /* relative path → SHA-1 */
+} Hashing;
 
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+static void
+hash_file (GFile    *file,
+           gpointer  user_data)
+{
+  Hashing *h = user_data;
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, NULL);
 
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        hash_tree (root, child, hashes);
-      else
-        {
-          g_autoptr(GBytes) bytes = g_file_load_bytes (child, NULL, NULL, NULL);
-
-          g_assert_nonnull (bytes);
-          g_hash_table_insert (hashes, g_file_get_relative_path (root, child),
-                               g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, bytes));
-        }
-      g_object_unref (info);
-    }
+  g_assert_nonnull (bytes);
+  g_hash_table_insert (h->hashes, g_file_get_relative_path (h->root, file),
+                       g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, bytes));
 }
 
 static GHashTable *
 hash_history (Fixture *f)
 {
   g_autoptr(GFile) root = g_file_new_for_path (f->history_dir);
-  GHashTable *hashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Hashing h = { root, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
 
-  if (g_file_query_exists (root, NULL))
-    hash_tree (root, root, hashes);
-  return hashes;
+  rp_test_for_each_file (root, hash_file, &h);
+  return h.hashes;
 }
 
 /* Every file of the entries that were there before is still there, byte for byte; the
