@@ -21,7 +21,8 @@
 /* Messages a person reads: a sentence, not a dump. */
 #define MESSAGE_MAX_CHARS    300
 #define PROVIDER_MAX_CHARS   2000
-#define MiB                  ((gsize) 1024 * 1024)
+/* More than a reply that only lists result URLs. */
+#define CANCEL_AFTER_BYTES   1024
 
 /* OpenAI with every reply capped at 8 MiB. */
 #define OPENAI_CAPPED \
@@ -38,6 +39,7 @@ typedef enum {
   STREAM = 1 << 3,                   /* ask for server-sent events */
   BIG_UPLOAD = 1 << 4,               /* a reference too large for loopback to swallow at once */
   SUCCEEDS = 1 << 5,
+  CANCEL_RECEIVING = 1 << 6,         /* the person cancels after CANCEL_AFTER_BYTES of replies */
 } CaseFlags;
 
 typedef struct
@@ -85,6 +87,15 @@ static const FaultCase fault_cases[] = {
   /* [DONE] ends a stream even when the connection stays open. */
   { "sse-linger", OPENAI, { RP_FAKE_SSE_LINGER }, { 0 }, NULL, 0.5,
     STREAM | SUCCEEDS, 0, 1, NULL },
+  /* Cancelled halfway through a reply: silent, and nothing half-written stays. */
+  { "cancel-receiving", OPENAI, { RP_FAKE_DRIP, .delay_ms = 20, .bytes = 256 }, { 0 }, NULL, 0,
+    CANCEL_RECEIVING, 0, 1, NULL },
+  { "cancel-receiving-stream", OPENAI, { RP_FAKE_DRIP, .delay_ms = 20, .bytes = 256 }, { 0 }, NULL, 0,
+    STREAM | CANCEL_RECEIVING, 0, 1, NULL },
+  { "cancel-receiving-huge", OPENAI, { RP_FAKE_HUGE_BODY }, { 0 }, NULL, 0,
+    CANCEL_RECEIVING, 0, 1, NULL },
+  { "cancel-downloading", CRAZY, URLS, { RP_FAKE_DRIP, .delay_ms = 20, .bytes = 256 }, NULL, 0,
+    CANCEL_RECEIVING, 0, 2, NULL },
   /* Slow replies: fine while bytes keep coming, a timeout when they stop too long. */
   { "drip-completes", OPENAI, { RP_FAKE_DRIP, .delay_ms = 20, .bytes = 256 }, { 0 }, NULL, 1.0,
     SUCCEEDS, 0, 1, NULL },
@@ -381,6 +392,15 @@ case_job (Fixture         *f,
 }
 
 static void
+cancel_once_receiving (RpJob      *job,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  if (rp_job_get_bytes_received (job) > CANCEL_AFTER_BYTES && !rp_job_is_finished (job))
+    rp_job_cancel (job);
+}
+
+static void
 test_fault (Fixture       *f,
             gconstpointer  data)
 {
@@ -402,6 +422,9 @@ test_fault (Fixture       *f,
   if (c->download.behavior != RP_FAKE_OK)
     push (f->t.fake, ".png", &c->download, every);
 
+  if (c->flags & CANCEL_RECEIVING)
+    g_signal_connect (job, "notify::bytes-received", G_CALLBACK (cancel_once_receiving), NULL);
+
   measure_begin (f);
   ok = rp_test_service_run (&f->t, job, &error);
   assert_memory_bounded (f);
@@ -416,6 +439,15 @@ test_fault (Fixture       *f,
       return;
     }
   g_assert_false (ok);
+  if (c->flags & CANCEL_RECEIVING)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_CANCELLED);
+      g_assert_null (rp_job_get_next_step (job));
+      g_assert_cmpint (rp_job_get_bytes_received (job), >, CANCEL_AFTER_BYTES);
+      assert_journal_kept (f, job, RP_HISTORY_STATUS_CANCELLED);
+      return;
+    }
   assert_failed_clearly (job, error, c);
   assert_journal_kept (f, job, RP_HISTORY_STATUS_FAILED);
 }

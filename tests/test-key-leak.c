@@ -180,7 +180,8 @@ new_service (gboolean query_key)
     rp_test_service_add_definition (t, "crazyrouter.json", CRAZYROUTER_QUERY_KEY);
   rp_test_service_start (t);
   g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (t->registry)), ==, 0);
-  rp_service_set_read_timeout (t->service, 0.5);
+  /* Short, for the stalled reply; far longer than any pause of the others. */
+  rp_service_set_read_timeout (t->service, 2.0);
   g_ptr_array_add (services, t);
   return t;
 }
