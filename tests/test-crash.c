@@ -321,7 +321,8 @@ assert_entry_whole (Fixture        *f,
 }
 
 /* Nothing hidden may stay behind a restart: a draft of a dead process is removed, and a
- * half-written result (.part) only lives while its edit runs. */
+ * half-written file (.part, or GIO's hidden one while it rewrites meta.json) only lives
+ * while its edit runs. */
 static void
 assert_no_leftovers (GFile *dir)
 {
@@ -342,7 +343,7 @@ assert_no_leftovers (GFile *dir)
             g_error ("%s left in the history", name);
           assert_no_leftovers (child);
         }
-      else if (g_str_has_suffix (name, ".part"))
+      else if (g_str_has_suffix (name, ".part") || name[0] == '.')
         g_error ("%s left in %s", name, g_file_peek_path (dir));
       g_object_unref (info);
     }
