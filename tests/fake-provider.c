@@ -166,10 +166,14 @@ task_free (gpointer data)
   g_free (task);
 }
 
+/* A route matches the end of a path; one ending in '/' matches anywhere in it, for paths
+ * that end in an id ("/async/tasks/"). */
 static gboolean
 route_matches (const char *route,
                const char *path)
 {
+  if (route != NULL && g_str_has_suffix (route, "/"))
+    return strstr (path, route) != NULL;
   return route == NULL || g_str_has_suffix (path, route);
 }
 
@@ -2100,7 +2104,8 @@ rp_fake_provider_get_foreign (RpFakeProvider *self)
 
 /**
  * rp_fake_provider_push_fault:
- * @route: (nullable): the end of the path it applies to ("/images/edits"); %NULL: any
+ * @route: (nullable): the end of the path it applies to ("/images/edits"), or with a final
+ *   '/' a part of it ("/async/tasks/"); %NULL: any
  * @fault: what to do; copied
  *
  * Queues @fault for the next request whose path ends with @route. Queued faults are used

@@ -27,6 +27,9 @@
 /* OpenAI with every reply capped at 8 MiB. */
 #define OPENAI_CAPPED \
   "{\"id\":\"openai\",\"extends\":\"openai\",\"http\":{\"max_response_bytes\":8388608}}"
+#define MIXROUTER_FAST \
+  "{\"id\":\"mixrouter\",\"extends\":\"mixrouter\",\"operations\":{\"edit\":{\"responses\":" \
+  "{\"async\":{\"poll\":{\"interval_s\":0.1,\"timeout_s\":30}}}}}}"
 #define VENICE_CAPPED \
   "{\"id\":\"venice\",\"extends\":\"venice\",\"http\":{\"max_response_bytes\":8388608}}"
 #define CRAZYROUTER_CAPPED \
@@ -40,6 +43,9 @@ typedef enum {
   BIG_UPLOAD = 1 << 4,               /* a reference too large for loopback to swallow at once */
   SUCCEEDS = 1 << 5,
   CANCEL_RECEIVING = 1 << 6,         /* the person cancels after CANCEL_AFTER_BYTES of replies */
+  TO_FOREIGN = 1 << 7,               /* the redirect points at the foreign host, which must
+                                      * see nothing */
+  ASYNC = 1 << 8,                    /* ask for an async task */
 } CaseFlags;
 
 typedef struct
@@ -62,6 +68,7 @@ typedef struct
 #define VENICE "venice", "firered-image-edit", "/image/edit"
 #define CRAZY  "crazyrouter", "gpt-image-2", "/images/edits"
 #define URLS   { RP_FAKE_URL_RESULTS }
+#define MIXROUTER "mixrouter", "gpt-image-1.5", "/async/tasks/"
 
 static const FaultCase fault_cases[] = {
   /* The connection breaks. */
@@ -161,6 +168,16 @@ static const FaultCase fault_cases[] = {
     { 0 }, NULL, 0, EVERY_ATTEMPT, RP_JOB_ERROR_INVALID, 1, NULL },
   { "redirect-file", OPENAI, { RP_FAKE_REDIRECT, .status = 302, .location = "file:///etc/passwd" },
     { 0 }, NULL, 0, 0, RP_JOB_ERROR_INVALID, 1, NULL },
+  { "redirect-foreign", OPENAI, { RP_FAKE_REDIRECT, .status = 307 }, { 0 }, NULL, 0,
+    TO_FOREIGN, RP_JOB_ERROR_INVALID, 1, NULL },
+  /* An async task's status is asked again where a redirect says, on the provider's own
+   * address only: elsewhere the key would have to go along. */
+  { "redirect-poll", MIXROUTER, { RP_FAKE_REDIRECT, .status = 302 }, { 0 }, MIXROUTER_FAST, 0,
+    ASYNC | SUCCEEDS, 0, 0, NULL },
+  { "redirect-poll-loop", MIXROUTER, { RP_FAKE_REDIRECT, .status = 307 }, { 0 }, MIXROUTER_FAST, 0,
+    ASYNC | EVERY_ATTEMPT, RP_JOB_ERROR_BAD_RESPONSE, 7, NULL },
+  { "redirect-poll-foreign", MIXROUTER, { RP_FAKE_REDIRECT, .status = 302 }, { 0 }, MIXROUTER_FAST, 0,
+    ASYNC | EVERY_ATTEMPT | TO_FOREIGN, RP_JOB_ERROR_BAD_RESPONSE, 2, NULL },
   /* Redirects of a result download: followed a few times, over http(s) only. */
   { "download-redirect-loop", CRAZY, URLS, { RP_FAKE_REDIRECT, .status = 302 }, NULL, 0,
     EVERY_ATTEMPT, RP_JOB_ERROR_BAD_RESPONSE, 7, NULL },
@@ -349,6 +366,18 @@ assert_failed_clearly (RpJob           *job,
                   words ? " — " : "", words ? words : "");
 }
 
+/* The provider's own address: every request there carries the key. */
+static void
+assert_key_on_every_request (RpFakeProvider *fake)
+{
+  for (guint i = 0; i < rp_fake_provider_get_n_requests (fake); i++)
+    {
+      g_autoptr(RpFakeRequest) request = rp_fake_provider_get_request (fake, i);
+
+      g_assert_cmpstr (rp_fake_request_get_header (request, "Authorization"), ==, "Bearer " TEST_KEY);
+    }
+}
+
 /* ---- Running a fault ---------------------------------------------------------------------- */
 
 static void
@@ -381,7 +410,13 @@ case_job (Fixture         *f,
       rp_params_set_int (params, "partial_images", 1, &error);
       g_assert_no_error (error);
     }
-  job = rp_test_service_job (&f->t, photo, g_str_equal (c->provider, "venice") ? NULL : mask, params);
+  if (c->flags & ASYNC)
+    {
+      rp_params_set_boolean (params, "async", TRUE, &error);
+      g_assert_no_error (error);
+    }
+  job = rp_test_service_job (&f->t, photo, c->flags & ASYNC || g_str_equal (c->provider, "venice") ? NULL : mask,
+                             params);
   if (c->flags & BIG_UPLOAD)
     {
       g_autoptr(RpImage) big = rp_test_service_photo (&f->t, "big.png", 2400, 2400, TRUE);
@@ -418,7 +453,17 @@ test_fault (Fixture       *f,
     rp_service_set_read_timeout (f->t.service, c->read_timeout_s);
   job = case_job (f, c);
 
-  push (f->t.fake, c->route, &c->fault, every && c->download.behavior == RP_FAKE_OK);
+  if (c->flags & TO_FOREIGN)
+    {
+      RpFakeFault redirect = c->fault;
+      g_autofree char *target = rp_fake_provider_url (rp_fake_provider_get_foreign (f->t.fake),
+                                                      "/v1/images/edits");
+
+      redirect.location = target;
+      push (f->t.fake, c->route, &redirect, every);
+    }
+  else
+    push (f->t.fake, c->route, &c->fault, every && c->download.behavior == RP_FAKE_OK);
   if (c->download.behavior != RP_FAKE_OK)
     push (f->t.fake, ".png", &c->download, every);
 
@@ -431,11 +476,14 @@ test_fault (Fixture       *f,
 
   if (c->n_requests > 0)
     g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, c->n_requests);
+  if (c->flags & TO_FOREIGN)
+    g_assert_cmpuint (rp_fake_provider_get_n_requests (rp_fake_provider_get_foreign (f->t.fake)), ==, 0);
   if (c->flags & SUCCEEDS)
     {
       g_assert_no_error (error);
       g_assert_true (ok);
       assert_done (job);
+      assert_key_on_every_request (f->t.fake);
       return;
     }
   g_assert_false (ok);

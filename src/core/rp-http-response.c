@@ -35,6 +35,22 @@ enum {
 
 static void drain (RpHttpRequest *req);
 static void start_poll (RpHttpRequest *req);
+static void send_poll (RpHttpRequest *req,
+                       const char    *url);
+
+/* Where the redirect just received points, resolved against the request; NULL if nowhere. */
+static char *
+redirect_target (RpHttpRequest *req)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (req->ex.msg),
+                                                       "Location");
+  g_autoptr(GUri) target = NULL;
+
+  if (location == NULL)
+    return NULL;
+  target = g_uri_parse_relative (soup_message_get_uri (req->ex.msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+  return target != NULL ? g_uri_to_string (target) : NULL;
+}
 
 void
 rp_http_reading_clear (RpHttpRequest *req)
@@ -1142,6 +1158,30 @@ on_poll_sent (GObject      *source,
       schedule_poll (req);
       return;
     }
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      /* Asking again is harmless, and the key may go along: on the provider's own address. */
+      g_autofree char *next = redirect_target (req);
+
+      if (next == NULL || !rp_http_request_same_origin (req, next))
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("%s sent the task’s status to another address; Repaint asks "
+                                       "only the provider’s own address, where the key goes."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      if (req->poll_redirects++ >= MAX_REDIRECTS)
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("%s redirected the task’s status too many times."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      rp_http_exchange_clear (req);
+      send_poll (req, next);
+      return;
+    }
   if (status == 404 && req->response->async.poll_path_templates != NULL)
     {
       /* The template was a guess: try the next one. */
@@ -1177,11 +1217,12 @@ on_poll_sent (GObject      *source,
 }
 
 static void
-start_poll (RpHttpRequest *req)
+send_poll (RpHttpRequest *req,
+           const char    *url)
 {
   SoupMessage *msg = rp_http_exchange_begin (req, req->response->async.poll_method
                                                     ? req->response->async.poll_method : "GET",
-                                             req->poll_url, TRUE);
+                                             url, TRUE);
 
   if (msg == NULL)
     {
@@ -1192,6 +1233,13 @@ start_poll (RpHttpRequest *req)
     }
   soup_session_send_async (rp_http_backend_get_session (req->backend), msg, G_PRIORITY_DEFAULT,
                            req->ex.attempt_cancel, on_poll_sent, g_object_ref (req->task));
+}
+
+static void
+start_poll (RpHttpRequest *req)
+{
+  req->poll_redirects = 0;
+  send_poll (req, req->poll_url);
 }
 
 /* ---- Result downloads ------------------------------------------------------------------ */
@@ -1249,11 +1297,8 @@ on_download_sent (GObject      *source,
   status = soup_message_get_status (req->ex.msg);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (req->ex.msg),
-                                                           "Location");
       GUri *base = soup_message_get_uri (req->ex.msg);
-      g_autoptr(GUri) target = location ? g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-      g_autofree char *next = target ? g_uri_to_string (target) : NULL;
+      g_autofree char *next = redirect_target (req);
 
       if (next != NULL && redirects >= MAX_REDIRECTS)
         {
