@@ -4,12 +4,16 @@
 #   make test   build and run the whole test suite headless
 #
 # BUILD and MESON_ARGS may be overridden (CI uses MESON_ARGS=-Dwerror=true).
+#
+#   make fuzz   build the fuzz targets with clang and sanitizers (in _build-fuzz) and run
+#               each for FUZZ_SECONDS (default 60); prints executions and findings
 
 BUILD ?= _build
 MESON_ARGS ?=
 SAMPLE ?= data/sample/kite.jpg
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench fuzz clean
 
 all: build
 
@@ -33,6 +37,9 @@ test: build
 bench: build
 	@tools/install-deps --bench
 	ninja -C $(BUILD) bench
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz
 
 clean:
 	rm -rf $(BUILD)

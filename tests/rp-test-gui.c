@@ -87,6 +87,15 @@ rp_test_save_artifact (GdkTexture *texture,
   return path;
 }
 
+void
+rp_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkTexture) texture = rp_test_render (widget);
+
+  g_free (rp_test_save_artifact (texture, name));
+}
+
 RpTestPixels *
 rp_test_pixels_new (GdkTexture *texture)
 {

@@ -18,6 +18,9 @@ GdkTexture *rp_test_render          (GtkWidget  *widget);
 /* Saves @texture as tests/artifacts/@name in the build tree and returns the path. */
 char       *rp_test_save_artifact   (GdkTexture *texture,
                                      const char *name);
+/* Renders @widget and saves it as tests/artifacts/@name. */
+void        rp_test_save_screenshot (GtkWidget  *widget,
+                                     const char *name);
 /* The pixels of a texture, downloaded once, for probing. */
 typedef struct
 {

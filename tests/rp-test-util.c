@@ -168,16 +168,28 @@ rp_test_write_jpeg_oriented (const char *path,
   g_assert_no_error (error);
 }
 
-gsize
-rp_test_peak_rss_kb (void)
+static gsize
+status_kb (const char *field)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return 0;
-  line = strstr (status, "VmHWM:");
-  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+  line = strstr (status, field);
+  return line ? (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
+}
+
+gsize
+rp_test_peak_rss_kb (void)
+{
+  return status_kb ("VmHWM:");
+}
+
+gsize
+rp_test_peak_vm_kb (void)
+{
+  return status_kb ("VmPeak:");
 }
 
 gboolean

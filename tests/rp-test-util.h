@@ -38,5 +38,8 @@ void       rp_test_for_each_file       (GFile          *dir,
                                         gpointer        user_data);
 /* Peak resident memory of this process in kB (VmHWM). */
 gsize      rp_test_peak_rss_kb         (void);
+/* Peak address space of this process in kB (VmPeak): grows with every large allocation,
+ * even one whose pages are never touched. */
+gsize      rp_test_peak_vm_kb          (void);
 
 G_END_DECLS

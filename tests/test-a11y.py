@@ -39,8 +39,7 @@ launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immed
 app = None
 try:
     time.sleep(1.0)
-    app = subprocess.Popen([repaint, photo], env=env, stdout=subprocess.DEVNULL,
-                           stderr=None if os.environ.get("A11Y_DEBUG") else subprocess.DEVNULL)
+    app = subprocess.Popen([repaint, photo], env=env, stdout=subprocess.DEVNULL)
     Atspi.init()
 
     def find_app():
@@ -74,8 +73,8 @@ try:
 
     # Wait for the window with the photo.
     root = None
-    deadline = time.time() + 30
-    while time.time() < deadline:
+    deadline = time.time() + 60
+    while time.time() < deadline and app.poll() is None:
         root = find_app()
         if os.environ.get("A11Y_DEBUG"):
             d = Atspi.get_desktop(0)
@@ -85,8 +84,9 @@ try:
             break
         pause(0.5)
     if root is None:
+        why = f"it exited with status {app.returncode}" if app.poll() is not None else "it never registered"
         for i in range(1, 4):
-            print(f"not ok {i} - Repaint did not appear on the accessibility bus")
+            print(f"not ok {i} - Repaint did not appear on the accessibility bus ({why})")
         sys.exit(0)
     pause(2.0)
 

@@ -29,10 +29,11 @@ trap cleanup EXIT
 # Starts Repaint with its own data folder and a drag source offering "$@"; drags from the
 # source onto Repaint's window.
 drag_files() {
-  XDG_DATA_HOME="$home/data-$1" "$repaint" >/dev/null 2>&1 &
+  # Their stderr stays visible: a sanitizer report or a critical there explains a failure.
+  XDG_DATA_HOME="$home/data-$1" "$repaint" >/dev/null &
   rp=$!
   shift
-  "$source" "$@" >/dev/null 2>&1 &
+  "$source" "$@" >/dev/null &
   ds=$!
   xdotool search --sync --name "^Repaint$" >/dev/null
   xdotool search --sync --name "^drag-source$" >/dev/null
@@ -74,8 +75,10 @@ stop() {
 drag_files one "$photo"
 if wait_title 100 "kite.jpg — Repaint"; then
   echo "ok 1 - a dropped file opens in the window"
-else
+elif kill -0 "$rp" 2>/dev/null; then
   echo "not ok 1 - the window did not open the dropped file"
+else
+  echo "not ok 1 - Repaint exited during the drag (see its stderr)"
 fi
 stop
 

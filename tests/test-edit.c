@@ -541,6 +541,8 @@ test_generate_apply_chain (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
   g_assert_true (rp_document_get_image (document) == applied);
   g_assert_null (rp_window_get_review_job (window));
+  /* Its row goes: the person dealt with it. */
+  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (rp_sidebar_get_job_list (sidebar))));
   g_assert_cmpstr (rp_document_get_undo_label (document), ==, "Apply Result");
   g_assert_true (rp_document_undo (document));
   g_assert_true (rp_document_get_image (document) == photo);

@@ -24,10 +24,13 @@ encode_png (GdkPixbuf *pixbuf)
   return g_bytes_new_take (buffer, len);
 }
 
+/* Writes @bytes to @stream, closes it and drops it. */
 static void
-write_stream (GOutputStream *out,
+write_stream (GOutputStream *stream,
               GBytes        *bytes)
 {
+  g_autoptr(GOutputStream) out = stream;
+
   g_assert_true (g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                             NULL, NULL, NULL));
   g_assert_true (g_output_stream_close (out, NULL, NULL));
@@ -178,13 +181,13 @@ test_gallery (void)
   while (rp_thumbnail_cache_get_n_decoded (rp_gallery_get_thumbnails (gallery)) < 4)
     g_main_context_iteration (NULL, TRUE);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "gallery.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "gallery.png");
 
   /* Search by prompt text, and filters. */
   rp_gallery_set_search (gallery, "KITE");
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "gallery-search.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "gallery-search.png");
   rp_gallery_set_search (gallery, "");
   rp_gallery_set_filter (gallery, "openai", -1);
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);
@@ -196,7 +199,7 @@ test_gallery (void)
   entry_window = RP_ENTRY_WINDOW (rp_window_show_entry (window, rp_history_lookup (history, rp_history_entry_get_id (kite))));
   rp_test_wait_until (entry_window_ready, NULL, 10);
   rp_test_wait_frame (GTK_WIDGET (entry_window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (entry_window)), "entry-window.png"));
+  rp_test_save_screenshot (GTK_WIDGET (entry_window), "entry-window.png");
   shown = rp_entry_window_get_shown_file (entry_window);
   g_assert_true (g_str_has_suffix (g_file_peek_path (shown), "result-0.png"));
   rp_entry_window_set_result (entry_window, 1);
@@ -234,12 +237,12 @@ test_gallery (void)
   dialog = GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   rp_test_wait_frame (dialog);
-  g_free (rp_test_save_artifact (rp_test_render (dialog), "gallery-clear-dialog.png"));
+  rp_test_save_screenshot (dialog, "gallery-clear-dialog.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "clear");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
   g_assert_false (g_file_query_exists (rp_history_entry_get_dir (kite), NULL));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "gallery-empty.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "gallery-empty.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rp-core.h"
+#include "rp-history-private.h"
 #include "rp-test-transport.h"
 #include "rp-test-util.h"
 
@@ -300,6 +302,114 @@ test_corrupt_skipped (Fixture       *f,
   g_assert_true (g_file_query_exists (broken, NULL));
 }
 
+/* meta.json is a plain file anyone can edit: members of the wrong type are bad data, not
+ * a reason for a critical (fatal in this test), and a FIFO or a huge file in its place
+ * must neither block the scan nor be read into memory. */
+static void
+test_edited_metadata (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GFile) odd_id = g_file_get_child (f->dir, "20260101-000000-000-aaaaaa");
+  g_autoptr(GFile) odd_types = g_file_get_child (f->dir, "20260101-000000-000-bbbbbb");
+  g_autoptr(GFile) fifo_entry = g_file_get_child (f->dir, "20260101-000000-000-cccccc");
+  g_autoptr(GFile) fifo = g_file_get_child (fifo_entry, "meta.json");
+  g_autofree char *fifo_path = g_file_get_path (fifo);
+  g_autoptr(GError) error = NULL;
+  RpHistoryEntry *entry;
+  RpHistoryRole role = RP_HISTORY_ROLE_REFERENCE;
+  g_autoptr(GFile) input = NULL;
+
+  write_text (odd_id, "meta.json",
+              "{\"version\":1,\"id\":{\"x\":1},\"status\":\"done\",\"created\":\"2026-01-01T00:00:00Z\"}");
+  write_text (odd_types, "meta.json",
+              "{\"version\":1,\"id\":\"20260101-000000-000-bbbbbb\",\"status\":\"pending\","
+              "\"created\":\"2026-01-01T00:00:00Z\",\"prompt\":5,\"provider\":[\"x\"],\"model\":null,"
+              "\"error\":{\"message\":7},\"process\":{\"pid\":\"1\",\"start_time\":true,\"boot_id\":5},"
+              "\"inputs\":[5,{\"file\":7,\"role\":3},{\"file\":\"image-0.png\",\"role\":\"mask\"}],"
+              "\"outputs\":[{\"raw\":{},\"thumbnail\":[]}]}");
+  g_file_make_directory (fifo_entry, NULL, NULL);
+  g_assert_cmpint (mkfifo (fifo_path, 0600), ==, 0);
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rp_history_get_n_skipped (f->history), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+
+  entry = rp_history_lookup (f->history, "20260101-000000-000-bbbbbb");
+  g_assert_nonnull (entry);
+  /* Its process cannot be proven alive, so the scan marked it interrupted. */
+  g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_INTERRUPTED);
+  g_assert_cmpstr (rp_history_entry_get_prompt (entry), ==, "");
+  g_assert_cmpstr (rp_history_entry_get_provider (entry), ==, "");
+  g_assert_cmpstr (rp_history_entry_get_model (entry), ==, "");
+  g_assert_null (rp_history_entry_get_error_message (entry));
+  g_assert_cmpuint (rp_history_entry_get_n_inputs (entry), ==, 3);
+  g_assert_null (rp_history_entry_get_input (entry, 0, &role));
+  g_assert_null (rp_history_entry_get_input (entry, 1, &role));
+  input = rp_history_entry_get_input (entry, 2, &role);
+  g_assert_nonnull (input);
+  g_assert_cmpint (role, ==, RP_HISTORY_ROLE_MASK);
+  g_assert_null (rp_history_entry_get_output (entry, 0));
+  g_assert_null (rp_history_entry_get_thumbnail (entry));
+}
+
+/* A draft is kept only while the process its owner file names provably runs: an owner
+ * line whose start time cannot be read proves nothing, even for a pid that is gone (the
+ * start time the kernel then reports is 0, like an unreadable one). */
+static void
+test_abandoned_drafts (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *boot = rp_history_boot_id ();
+  g_autofree char *gone = g_strdup_printf ("2147483646 x %s\n", boot);
+  g_autofree char *live = g_strdup_printf ("%d %" G_GUINT64_FORMAT " %s\n", getpid (),
+                                           rp_history_process_start_time (getpid ()), boot);
+  g_autoptr(GFile) gone_dir = g_file_get_child (f->dir, ".draft-gone");
+  g_autoptr(GFile) live_dir = g_file_get_child (f->dir, ".draft-live");
+  g_autoptr(GError) error = NULL;
+
+  write_text (gone_dir, "owner", gone);
+  write_text (live_dir, "owner", live);
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (gone_dir, NULL));
+  g_assert_true (g_file_query_exists (live_dir, NULL));
+}
+
+/* A meta.json of a gigabyte (sparse, so it costs no disk) is refused from its size. */
+static void
+test_huge_metadata (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GFile) dir = g_file_new_build_filename (g_getenv ("RP_TEST_HISTORY_ROOT"), "history",
+                                                        "20260101-000000-000-dddddd", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpHistoryEntry) entry = NULL;
+      gsize before_kb = rp_test_peak_vm_kb ();
+
+      entry = rp_history_entry_load (dir, &error);
+      g_assert_null (entry);
+      g_assert_error (error, RP_HISTORY_ERROR, RP_HISTORY_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "too large"));
+      g_assert_cmpuint (rp_test_peak_vm_kb () - before_kb, <, 64 * 1024);
+      return;
+    }
+  else
+    {
+      g_autoptr(GFile) dir = g_file_get_child (f->dir, "20260101-000000-000-dddddd");
+      g_autoptr(GFile) meta = g_file_get_child (dir, "meta.json");
+      g_autofree char *path = g_file_get_path (meta);
+
+      write_text (dir, "meta.json", "{\"version\":1}");
+      g_assert_cmpint (truncate (path, (off_t) 1024 * 1024 * 1024), ==, 0);
+      g_setenv ("RP_TEST_HISTORY_ROOT", f->root, TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+}
+
 static void
 test_order_trash_restore (Fixture       *f,
                           gconstpointer  data)
@@ -458,6 +568,9 @@ main (int   argc,
   g_test_add ("/repaint/history/outputs-and-finish", Fixture, NULL, setup, test_outputs_and_finish, teardown);
   g_test_add ("/repaint/history/crash-becomes-interrupted", Fixture, NULL, setup, test_crash_becomes_interrupted, teardown);
   g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
+  g_test_add ("/repaint/history/edited-metadata", Fixture, NULL, setup, test_edited_metadata, teardown);
+  g_test_add ("/repaint/history/huge-metadata", Fixture, NULL, setup, test_huge_metadata, teardown);
+  g_test_add ("/repaint/history/abandoned-drafts", Fixture, NULL, setup, test_abandoned_drafts, teardown);
   g_test_add ("/repaint/history/order-trash-restore", Fixture, NULL, setup, test_order_trash_restore, teardown);
   g_test_add ("/repaint/history/meta-stays-utf8", Fixture, NULL, setup, test_meta_stays_utf8, teardown);
   g_test_add ("/repaint/history/killed-writing/composite", Fixture, GINT_TO_POINTER (FALSE), setup,

@@ -314,6 +314,140 @@ test_header_bomb_memory (Fixture       *f,
 #endif
 }
 
+/* A bottom-up 24-bit BMP of 3 × 2 pixels with a 40-byte info header and the pixel data
+ * at @data_offset; @info_size overrides the header's stated length. */
+static GBytes *
+make_bmp (guint32 info_size,
+          guint32 data_offset)
+{
+  GByteArray *bmp = g_byte_array_new ();
+  guint8 header[54] = { 'B', 'M', };
+  /* Two rows of three BGR pixels, each padded to 12 bytes; the bottom row first. */
+  static const guint8 rows[24] = {
+    0, 0, 255,   0, 255, 0,   255, 0, 0,    0, 0, 0,
+    255, 255, 255, 128, 128, 128, 0, 0, 0,  0, 0, 0,
+  };
+
+  header[2] = sizeof header + sizeof rows;
+  memcpy (header + 10, &(guint32) { GUINT32_TO_LE (data_offset) }, 4);
+  memcpy (header + 14, &(guint32) { GUINT32_TO_LE (info_size) }, 4);
+  header[18] = 3;                       /* width */
+  header[22] = 2;                       /* height */
+  header[26] = 1;                       /* planes */
+  header[28] = 24;                      /* bits per pixel */
+  g_byte_array_append (bmp, header, sizeof header);
+  g_byte_array_append (bmp, rows, sizeof rows);
+  return g_byte_array_free_to_bytes (bmp);
+}
+
+/* gdk-pixbuf's BMP loader reserves whatever the info header's length and the pixel data
+ * offset claim, before the pixel limit can look at the image: 30 bytes could claim 4 GB.
+ * Such headers are refused before the loader sees them, and real ones still open. */
+static void
+test_bmp_header_bomb (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GBytes) info_bomb = make_bmp (0xa1a1a1a1, 54);
+      g_autoptr(GBytes) offset_bomb = make_bmp (40, 0xf0000000);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpImage) image = NULL;
+      gsize before_kb = rp_test_peak_vm_kb ();
+
+      image = rp_image_load_bytes (info_bomb, NULL, NULL, &error);
+      g_assert_null (image);
+      g_assert_error (error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+      g_clear_error (&error);
+      image = rp_image_load_bytes (offset_bomb, NULL, NULL, &error);
+      g_assert_null (image);
+      g_assert_error (error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+      g_test_message ("peak address space grew by %" G_GSIZE_FORMAT " kB",
+                      rp_test_peak_vm_kb () - before_kb);
+      g_assert_cmpuint (rp_test_peak_vm_kb () - before_kb, <, 64 * 1024);
+    }
+  else
+    {
+      g_autoptr(GBytes) bmp = make_bmp (40, 54);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpImage) image = rp_image_load_bytes (bmp, NULL, NULL, &error);
+      const guint8 *pixels;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (rp_image_get_format (image), ==, RP_IMAGE_FORMAT_BMP);
+      g_assert_cmpint (rp_image_get_width (image), ==, 3);
+      g_assert_cmpint (rp_image_get_height (image), ==, 2);
+      pixels = gdk_pixbuf_read_pixels (rp_image_get_pixbuf (image));
+      /* Top-left is the first pixel of the second row stored: white. */
+      g_assert_cmpint (pixels[0], ==, 255);
+      g_assert_cmpint (pixels[1], ==, 255);
+      g_assert_cmpint (pixels[2], ==, 255);
+
+      /* A fresh process, so that earlier tests' peaks do not hide this one's. */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+}
+
+/* gdk-pixbuf's GIF loader treats a frame of zero width or height as a programming error (a
+ * critical, fatal in this test) before it refuses it, and restores the area under a frame
+ * that sticks out of the screen without clipping it (another critical): such frames must
+ * never reach it, while a real GIF still opens. */
+static void
+test_gif_frames (void)
+{
+  /* A 1 × 1 GIF: screen, two-colour table, one frame of LZW data, trailer. */
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0,
+    0, 0, 0, 0xff, 0xff, 0xff,
+    0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+    2, 2, 0x44, 0x01, 0,
+    0x3b,
+  };
+  /* A frame that restores what it covers (disposal 3), placed at (5, 0) on a 4 × 4
+   * screen; the shape of a file fuzzing found. */
+  static const guint8 outside[] = {
+    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+    0, 0, 0, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 4, 0x0c, 0, 0, 0, 0,
+    0x2c, 5, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0,
+    0x3b,
+  };
+  g_autoptr(GBytes) outside_bytes = g_bytes_new_static (outside, sizeof outside);
+  g_autoptr(GError) outside_error = NULL;
+  g_autoptr(RpImage) outside_image = rp_image_load_bytes (outside_bytes, NULL, NULL, &outside_error);
+  guint8 flat[sizeof gif];
+  guint i;
+
+  g_assert_null (outside_image);
+  g_assert_error (outside_error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RpImage) image = NULL;
+
+      memcpy (flat, gif, sizeof gif);
+      if (i == 1)
+        flat[24] = 0;                 /* frame width 0 */
+      if (i == 2)
+        flat[26] = 0;                 /* frame height 0 */
+      bytes = g_bytes_new (flat, sizeof flat);
+      image = rp_image_load_bytes (bytes, NULL, NULL, &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (rp_image_get_format (image), ==, RP_IMAGE_FORMAT_GIF);
+          g_assert_cmpint (rp_image_get_width (image), ==, 1);
+        }
+      else
+        {
+          g_assert_null (image);
+          g_assert_error (error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+        }
+    }
+}
+
 static void
 test_bytes_and_stream (void)
 {
@@ -393,6 +527,8 @@ main (int   argc,
   g_test_add ("/repaint/image/bad-files", Fixture, NULL, fixture_setup, test_bad_files, fixture_teardown);
   g_test_add ("/repaint/image/pixel-limit", Fixture, NULL, fixture_setup, test_pixel_limit, fixture_teardown);
   g_test_add ("/repaint/image/header-bomb-memory", Fixture, NULL, fixture_setup, test_header_bomb_memory, fixture_teardown);
+  g_test_add_func ("/repaint/image/bmp-header-bomb", test_bmp_header_bomb);
+  g_test_add_func ("/repaint/image/gif-frames", test_gif_frames);
   g_test_add_func ("/repaint/image/bytes-and-stream", test_bytes_and_stream);
   g_test_add_func ("/repaint/image/async-and-cancel", test_async_and_cancel);
 

@@ -464,6 +464,39 @@ test_malformed (void)
     }
 }
 
+/* The first fault in a body decides its error, however the network split it: a string's
+ * bytes reach the reader before a bad byte later in the same string fails the JSON. */
+static void
+test_error_order (void)
+{
+  g_autofree char *long_key = g_strnfill (RP_IMAGES_READER_MAX_KEY_BYTES + 10, 'k');
+  g_autofree char *long_bad_key = g_strdup_printf ("{\"%s\xff\":1}", long_key);
+  const SyntaxCase cases[] = {
+    { "{\"data\":[{\"b64_json\":\"iVBO\xd0\x94\xbe\"}]}", RP_TRANSPORT_ERROR_INVALID_BASE64 },
+    { "{\"b64_json\":\"AAAA!\xc3\x28\"}", RP_TRANSPORT_ERROR_INVALID_BASE64 },
+    { long_bad_key, RP_TRANSPORT_ERROR_TOO_LARGE },
+    { "{\"b64_json\":\"QUJD\xff\"}", RP_TRANSPORT_ERROR_MALFORMED },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = strlen (cases[i].text);
+      gsize chunk;
+
+      for (chunk = 1; chunk <= len; chunk++)
+        {
+          g_autoptr(RpImagesReader) reader = rp_images_reader_new ();
+          g_autoptr(GError) error = NULL;
+
+          g_assert_false (read_chunked (reader, cases[i].text, len, chunk, &error));
+          if (error->code != cases[i].code)
+            g_test_message ("case %u in chunks of %" G_GSIZE_FORMAT ": %s", i, chunk, error->message);
+          g_assert_error (error, RP_TRANSPORT_ERROR, cases[i].code);
+        }
+    }
+}
+
 static void
 test_escapes_kept (void)
 {
@@ -1023,6 +1056,7 @@ main (int   argc,
   g_test_add_func ("/repaint/images-reader/no-images", test_no_images);
   g_test_add_func ("/repaint/images-reader/error-bodies", test_error_bodies);
   g_test_add_func ("/repaint/images-reader/malformed", test_malformed);
+  g_test_add_func ("/repaint/images-reader/error-order", test_error_order);
   g_test_add_func ("/repaint/images-reader/escapes-kept", test_escapes_kept);
   g_test_add_func ("/repaint/images-reader/base64", test_base64);
   g_test_add_func ("/repaint/images-reader/truncated", test_truncated);

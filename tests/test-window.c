@@ -132,7 +132,7 @@ test_paint_and_export (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   rp_test_show_window (GTK_WINDOW (window));
   g_assert_null (rp_window_get_document (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "window-empty.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
 
   rp_window_open_file (window, sample_file);
   rp_test_wait_until (document_ready, window, 30);
@@ -513,7 +513,7 @@ test_session_restore (void)
     g_assert_cmpint (rp_image_get_height (ref), ==, 150);
   }
   rp_test_wait_frame (GTK_WIDGET (second));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (second)), "window-session-restored.png"));
+  rp_test_save_screenshot (GTK_WIDGET (second), "window-session-restored.png");
   gtk_window_destroy (GTK_WINDOW (second));
 
   /* A pasted image has no file: the session keeps a copy of its pixels. */
@@ -594,7 +594,7 @@ test_shortcuts_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   rp_test_wait_until (widget_visible, overlay, 10);
   rp_test_wait_frame (GTK_WIDGET (overlay));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (overlay)), "shortcuts-window.png"));
+  rp_test_save_screenshot (GTK_WIDGET (overlay), "shortcuts-window.png");
 
   collect_accels (GTK_WIDGET (overlay), listed);
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));

@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rp-entry-window.h"
 #include "rp-file-chooser.h"
 #include "rp-gallery-item.h"
+#include "rp-param-labels.h"
 
 struct _RpEntryWindow
 {
@@ -72,7 +74,7 @@ static GFile *
 original_file (RpEntryWindow *self)
 {
   JsonObject *meta = rp_history_entry_get_metadata (self->entry);
-  const char *name = json_object_get_string_member_with_default (meta, "original", NULL);
+  const char *name = rp_json_get_string (meta, "original");
 
   if (name != NULL && strchr (name, '/') == NULL && name[0] != '.')
     return g_file_get_child (rp_history_entry_get_dir (self->entry), name);
@@ -317,6 +319,7 @@ fill_details (RpEntryWindow *self)
   g_autofree char *created = g_date_time_format (local, _("%x %X"));
   g_autofree char *source = NULL;
   const char *error_message = rp_history_entry_get_error_message (self->entry);
+  gint64 total;
   guint i;
 
   /* Translators: provider and model of an edit, e.g. "openai · gpt-image-1.5" */
@@ -332,20 +335,15 @@ fill_details (RpEntryWindow *self)
   add_row (self->details_group, _("Provider"), rp_history_entry_get_provider (self->entry));
   add_row (self->details_group, _("Model"), rp_history_entry_get_model (self->entry));
   add_row (self->details_group, _("Started"), created);
-  node = json_object_get_member (meta, "usage");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  total = rp_json_get_int_or (rp_json_get_object (meta, "usage"), "total_tokens", -1);
+  if (total >= 0)
     {
-      gint64 total = json_object_get_int_member_with_default (json_node_get_object (node), "total_tokens", -1);
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
 
-      if (total >= 0)
-        {
-          g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
-
-          add_row (self->details_group, _("Tokens"), text);
-        }
+      add_row (self->details_group, _("Tokens"), text);
     }
-  if (json_object_has_member (meta, "request_id"))
-    add_row (self->details_group, _("Request"), json_object_get_string_member_with_default (meta, "request_id", ""));
+  if (rp_json_get_string (meta, "request_id") != NULL)
+    add_row (self->details_group, _("Request"), rp_json_get_string (meta, "request_id"));
 
   node = json_object_get_member (meta, "params");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -356,9 +354,17 @@ fill_details (RpEntryWindow *self)
       members = g_list_sort (members, (GCompareFunc) g_strcmp0);
       for (l = members; l != NULL; l = l->next)
         {
-          g_autofree char *value = node_to_text (json_object_get_member (params, l->data));
+          const char *name = l->data;
+          JsonNode *member = json_object_get_member (params, name);
+          g_autofree char *value = NULL;
 
-          add_row (self->params_group, l->data, value);
+          /* Labelled as the sidebar labels them; the prompt is the person's own words. */
+          if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING &&
+              !g_str_equal (name, "prompt"))
+            value = rp_param_choice_label (name, json_node_get_string (member));
+          else
+            value = node_to_text (member);
+          add_row (self->params_group, rp_param_label (name), value);
         }
       g_list_free (members);
       gtk_widget_set_visible (GTK_WIDGET (self->params_group), members != NULL);
@@ -368,17 +374,19 @@ fill_details (RpEntryWindow *self)
 
   for (i = 0; i < rp_history_entry_get_n_inputs (self->entry); i++)
     {
-      JsonObject *input = json_node_get_object (json_array_get_element (json_object_get_array_member (meta, "inputs"), i));
+      /* Any element of an edited file's list may be something other than an object. */
+      JsonObject *input = rp_json_array_get_object (rp_json_get_array (meta, "inputs"), i);
       RpHistoryRole role = RP_HISTORY_ROLE_REFERENCE;
       g_autoptr(GFile) file = rp_history_entry_get_input (self->entry, i, &role);
-      g_autofree char *size = g_format_size (json_object_get_int_member_with_default (input, "bytes", 0));
+      const char *mime = rp_json_get_string (input, "mime");
+      g_autofree char *size = g_format_size (MAX (0, rp_json_get_int_or (input, "bytes", 0)));
       g_autofree char *text = NULL;
 
       /* Translators: an uploaded file: pixel size, type, bytes, e.g. "1024 × 1024 · image/png · 1.2 MB" */
-      text = g_strdup_printf (_("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " · %s · %s"),
-                              json_object_get_int_member_with_default (input, "width", 0),
-                              json_object_get_int_member_with_default (input, "height", 0),
-                              json_object_get_string_member_with_default (input, "mime", ""), size);
+      text = g_strdup_printf (_("%" PRId64 " × %" PRId64 " · %s · %s"),
+                              rp_json_get_int_or (input, "width", 0),
+                              rp_json_get_int_or (input, "height", 0),
+                              mime != NULL ? mime : "", size);
       add_row (self->inputs_group, role_label (role), text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->inputs_group), rp_history_entry_get_n_inputs (self->entry) > 0);

@@ -154,6 +154,7 @@ decode_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GPtrArray) waiting = NULL;
+  g_autofree char *pending_uri = NULL;
   guint i;
 
   if (texture != NULL)
@@ -161,7 +162,8 @@ decode_done (GObject      *source,
       self->n_decoded++;
       insert (self, uri, texture);
     }
-  g_hash_table_steal_extended (self->pending, uri, NULL, (gpointer *) &waiting);
+  /* Stealing frees neither key nor value: both are ours now. */
+  g_hash_table_steal_extended (self->pending, uri, (gpointer *) &pending_uri, (gpointer *) &waiting);
   for (i = 0; waiting != NULL && i < waiting->len; i++)
     {
       GTask *task = g_ptr_array_index (waiting, i);

@@ -935,6 +935,21 @@ update_review_actions (RpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-result", self->review_index > 0);
 }
 
+/* The row of @job, once the person has dealt with its results. */
+static void
+dismiss_row_of (RpWindow *self,
+                RpJob    *job)
+{
+  guint number = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (job), "rp-job-number"));
+  RpJobRow *row = number ? find_row (self, number) : NULL;
+
+  if (row != NULL && rp_job_is_finished (job))
+    {
+      gtk_list_box_remove (rp_sidebar_get_job_list (self->sidebar), GTK_WIDGET (row));
+      update_job_list (self);
+    }
+}
+
 static void
 end_review (RpWindow *self)
 {
@@ -1100,6 +1115,8 @@ apply_result_action (GtkWidget  *widget,
   if (self->review_image == NULL || self->document == NULL)
     return;
   image = g_object_ref (self->review_image);
+  if (self->review_job != NULL)
+    dismiss_row_of (self, self->review_job);
   end_review (self);
   rp_document_replace_image (self->document, image, _("Apply Result"));
   rp_window_add_toast (self, _("Result applied: the photo is now the edited one"));
@@ -1110,7 +1127,11 @@ discard_result_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  end_review (RP_WINDOW (widget));
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (self->review_job != NULL)
+    dismiss_row_of (self, self->review_job);
+  end_review (self);
 }
 
 static void

@@ -109,6 +109,7 @@ snapshot_session (RpWindow *self)
 {
   RpSessionState *state = rp_session_state_new ();
 
+  state->taken_us = g_get_monotonic_time ();
   state->image = g_object_ref (rp_document_get_image (self->document));
   state->mask = rp_mask_copy (rp_document_get_mask (self->document));
   rp_window_edit_snapshot (self, state);

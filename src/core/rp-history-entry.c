@@ -6,9 +6,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "rp-file-util.h"
 #include "rp-history-entry.h"
 #include "rp-history-private.h"
 #include "rp-image.h"
+#include "rp-json-util.h"
 #include "rp-png.h"
 
 /* meta.json is small; anything bigger is not ours. */
@@ -150,9 +152,9 @@ validate (JsonObject  *meta,
                    name, json_node_get_int (node), RP_HISTORY_FORMAT_VERSION);
       return FALSE;
     }
-  if (g_strcmp0 (json_object_get_string_member_with_default (meta, "id", NULL), name) != 0)
+  if (g_strcmp0 (rp_json_get_string (meta, "id"), name) != 0)
     return corrupt (error, dir, "its id does not match its folder");
-  if (!rp_history_status_from_string (json_object_get_string_member_with_default (meta, "status", NULL), &status))
+  if (!rp_history_status_from_string (rp_json_get_string (meta, "status"), &status))
     return corrupt (error, dir, "unknown status");
   node = json_object_get_member (meta, "created");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -205,15 +207,18 @@ rp_history_entry_load (GFile   *dir,
 {
   g_autoptr(GFile) file = g_file_get_child (dir, RP_HISTORY_META_FILE);
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize len;
   JsonNode *root;
 
-  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, error))
-    return NULL;
-  if (len > MAX_META_BYTES)
+  contents = rp_file_load_capped (file, MAX_META_BYTES, &len, NULL, &local_error);
+  if (contents == NULL)
     {
-      corrupt (error, dir, "meta.json is too large");
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        corrupt (error, dir, "meta.json is too large");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   if (!json_parser_load_from_data (parser, contents, len, NULL))
@@ -290,13 +295,20 @@ rp_history_entry_get_dir (RpHistoryEntry *self)
   return self->dir;
 }
 
+/* Metadata text, which may be missing or of another type in an edited file. */
+static const char *
+text_or_empty (const char *text)
+{
+  return text != NULL ? text : "";
+}
+
 RpHistoryStatus
 rp_history_entry_get_status (RpHistoryEntry *self)
 {
   RpHistoryStatus status = RP_HISTORY_STATUS_FAILED;
 
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), RP_HISTORY_STATUS_FAILED);
-  rp_history_status_from_string (json_object_get_string_member_with_default (self->meta, "status", NULL), &status);
+  rp_history_status_from_string (rp_json_get_string (self->meta, "status"), &status);
   return status;
 }
 
@@ -304,21 +316,21 @@ const char *
 rp_history_entry_get_prompt (RpHistoryEntry *self)
 {
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
-  return json_object_get_string_member_with_default (self->meta, "prompt", "");
+  return text_or_empty (rp_json_get_string (self->meta, "prompt"));
 }
 
 const char *
 rp_history_entry_get_provider (RpHistoryEntry *self)
 {
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
-  return json_object_get_string_member_with_default (self->meta, "provider", "");
+  return text_or_empty (rp_json_get_string (self->meta, "provider"));
 }
 
 const char *
 rp_history_entry_get_model (RpHistoryEntry *self)
 {
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
-  return json_object_get_string_member_with_default (self->meta, "model", "");
+  return text_or_empty (rp_json_get_string (self->meta, "model"));
 }
 
 /**
@@ -348,13 +360,8 @@ rp_history_entry_get_metadata (RpHistoryEntry *self)
 const char *
 rp_history_entry_get_error_message (RpHistoryEntry *self)
 {
-  JsonNode *node;
-
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
-  node = json_object_get_member (self->meta, "error");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL);
+  return rp_json_get_string (rp_json_get_object (self->meta, "error"), "message");
 }
 
 static JsonArray *
@@ -379,7 +386,7 @@ child_file (RpHistoryEntry *self,
             JsonObject     *object,
             const char     *member)
 {
-  const char *name = object ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+  const char *name = rp_json_get_string (object, member);
 
   if (name == NULL || *name == '\0' || strchr (name, '/') != NULL || name[0] == '.')
     return NULL;
@@ -390,12 +397,7 @@ static JsonObject *
 array_object (JsonArray *array,
               guint      index)
 {
-  JsonNode *node;
-
-  if (index >= json_array_get_length (array))
-    return NULL;
-  node = json_array_get_element (array, index);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return rp_json_array_get_object (array, index);
 }
 
 guint
@@ -425,7 +427,7 @@ rp_history_entry_get_input (RpHistoryEntry *self,
   input = array_object (get_array (self, "inputs"), index);
   if (input == NULL)
     return NULL;
-  role_name = json_object_get_string_member_with_default (input, "role", "");
+  role_name = text_or_empty (rp_json_get_string (input, "role"));
   if (role != NULL)
     for (i = 0; i < G_N_ELEMENTS (role_names); i++)
       if (g_str_equal (role_name, role_names[i]))
@@ -525,23 +527,19 @@ rp_history_boot_id (void)
 gboolean
 rp_history_entry_get_process_alive (RpHistoryEntry *self)
 {
-  JsonNode *node;
   JsonObject *process;
   g_autofree char *boot = rp_history_boot_id ();
-  gint64 pid;
-  guint64 start;
+  gint64 pid, start;
 
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), FALSE);
 
-  node = json_object_get_member (self->meta, "process");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  process = rp_json_get_object (self->meta, "process");
+  if (process == NULL || g_strcmp0 (rp_json_get_string (process, "boot_id"), boot) != 0)
     return FALSE;
-  process = json_node_get_object (node);
-  if (g_strcmp0 (json_object_get_string_member_with_default (process, "boot_id", NULL), boot) != 0)
-    return FALSE;
-  pid = json_object_get_int_member_with_default (process, "pid", 0);
-  start = json_object_get_int_member_with_default (process, "start_time", 0);
-  return pid > 0 && pid <= G_MAXINT && start != 0 && rp_history_process_start_time (pid) == start;
+  pid = rp_json_get_int_or (process, "pid", 0);
+  start = rp_json_get_int_or (process, "start_time", 0);
+  return pid > 0 && pid <= G_MAXINT && start > 0 &&
+         rp_history_process_start_time (pid) == (guint64) start;
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rp-file-util.h"
 #include "rp-history.h"
 #include "rp-history-private.h"
 
@@ -15,6 +16,8 @@
 #define DRAFT_PREFIX ".draft-"
 #define TRASH_PREFIX ".trash-"
 #define OWNER_FILE "owner"
+/* "PID START_TIME BOOT_ID": a few dozen bytes. */
+#define MAX_OWNER_BYTES 256
 
 struct _RpHistory
 {
@@ -179,13 +182,19 @@ draft_owner_alive (GFile *dir)
   g_autofree char *text = NULL;
   g_autofree char *boot = rp_history_boot_id ();
   g_auto(GStrv) parts = NULL;
+  gint64 pid;
+  guint64 start;
 
-  if (!g_file_load_contents (owner, NULL, &text, NULL, NULL, NULL))
+  text = rp_file_load_capped (owner, MAX_OWNER_BYTES, NULL, NULL, NULL);
+  if (text == NULL)
     return FALSE;
   parts = g_strsplit (g_strstrip (text), " ", 3);
-  if (g_strv_length (parts) != 3 || g_strcmp0 (parts[2], boot) != 0)
+  /* A start time of 0 is what a vanished process reports: it cannot prove one alive. */
+  if (g_strv_length (parts) != 3 || g_strcmp0 (parts[2], boot) != 0 ||
+      !g_ascii_string_to_signed (parts[0], 10, 1, G_MAXINT, &pid, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT64, &start, NULL))
     return FALSE;
-  return rp_history_process_start_time (atoi (parts[0])) == g_ascii_strtoull (parts[1], NULL, 10);
+  return rp_history_process_start_time (pid) == start;
 }
 
 static int
@@ -770,7 +779,6 @@ rp_history_draft_copy_input (RpHistoryDraft  *draft,
                              GCancellable    *cancellable,
                              GError         **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) dest = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GOutputStream) out = NULL;

@@ -19,6 +19,13 @@ enum {
   /* WebP */
   WEBP_HEADER,
   WEBP_BODY,
+  /* GIF */
+  GIF_SCREEN,
+  GIF_BLOCK,
+  GIF_EXTENSION,
+  GIF_FRAME,
+  GIF_LZW_SIZE,
+  GIF_SUB_BLOCK,
   /* everything else, and the end */
   DONE,
 };
@@ -43,8 +50,13 @@ rp_image_check_init (RpImageCheck  *check,
       check->state = WEBP_HEADER;
       check->want = 12;
       break;
-    case RP_IMAGE_FORMAT_UNKNOWN:
     case RP_IMAGE_FORMAT_GIF:
+      /* Signature and logical screen descriptor. */
+      check->state = GIF_SCREEN;
+      check->want = 13;
+      check->complete = TRUE;
+      break;
+    case RP_IMAGE_FORMAT_UNKNOWN:
     case RP_IMAGE_FORMAT_BMP:
     case RP_IMAGE_FORMAT_TIFF:
     case RP_IMAGE_FORMAT_HEIF:
@@ -61,6 +73,12 @@ static guint32
 be32 (const guint8 *p)
 {
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static guint
+le16 (const guint8 *p)
+{
+  return ((guint) p[1] << 8) | p[0];
 }
 
 static guint32
@@ -94,6 +112,64 @@ jpeg_marker (RpImageCheck *check,
     expect (check, check->state == JPEG_ENTROPY ? JPEG_ENTROPY : JPEG_MARKER, 2);
   else
     expect (check, JPEG_LENGTH, 2);
+}
+
+/* The colour table that follows a GIF header whose flags byte is @flags. */
+static guint64
+gif_color_table_bytes (guint8 flags)
+{
+  return (flags & 0x80) ? 3 * ((guint64) 2 << (flags & 0x07)) : 0;
+}
+
+static gboolean
+gif_header_done (RpImageCheck *check)
+{
+  const guint8 *h = check->header;
+
+  switch (check->state)
+    {
+    case GIF_SCREEN:
+      check->screen_width = le16 (h + 6);
+      check->screen_height = le16 (h + 8);
+      check->skip = gif_color_table_bytes (h[10]);
+      expect (check, GIF_BLOCK, 1);
+      return TRUE;
+    case GIF_BLOCK:
+      if (h[0] == 0x21)                                /* extension: label, sub-blocks */
+        expect (check, GIF_EXTENSION, 1);
+      else if (h[0] == 0x2c)                           /* image descriptor */
+        expect (check, GIF_FRAME, 9);
+      else if (h[0] == 0x3b)                           /* trailer */
+        check->state = DONE;
+      else
+        return FALSE;
+      return TRUE;
+    case GIF_EXTENSION:
+      expect (check, GIF_SUB_BLOCK, 1);
+      return TRUE;
+    case GIF_FRAME:
+      /* gdk-pixbuf takes a frame of no width or height for a programming error (a
+       * critical) before it refuses it, and restores or clears the area under a frame
+       * that sticks out of the logical screen without clipping it: a critical, or a
+       * write of a negative length. */
+      if (le16 (h + 4) == 0 || le16 (h + 6) == 0 ||
+          le16 (h) + le16 (h + 4) > check->screen_width ||
+          le16 (h + 2) + le16 (h + 6) > check->screen_height)
+        return FALSE;
+      check->skip = gif_color_table_bytes (h[8]);
+      expect (check, GIF_LZW_SIZE, 1);
+      return TRUE;
+    case GIF_LZW_SIZE:
+      expect (check, GIF_SUB_BLOCK, 1);
+      return TRUE;
+    case GIF_SUB_BLOCK:
+      /* A zero length ends the block's data. */
+      check->skip = h[0];
+      expect (check, h[0] == 0 ? GIF_BLOCK : GIF_SUB_BLOCK, 1);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* Handles a complete fixed-size header; returns FALSE if the stream is malformed. */
@@ -154,6 +230,13 @@ header_done (RpImageCheck *check)
       check->riff_end = 8 + (guint64) le32 (h + 4);
       check->state = WEBP_BODY;
       return TRUE;
+    case GIF_SCREEN:
+    case GIF_BLOCK:
+    case GIF_EXTENSION:
+    case GIF_FRAME:
+    case GIF_LZW_SIZE:
+    case GIF_SUB_BLOCK:
+      return gif_header_done (check);
     default:
       return TRUE;
     }
@@ -225,7 +308,11 @@ rp_image_check_feed (RpImageCheck *check,
         {
           check->header_len = 0;
           if (!header_done (check))
-            check->state = DONE;   /* malformed: never complete */
+            {
+              check->state = DONE;
+              check->malformed = TRUE;
+              check->complete = FALSE;
+            }
         }
     }
   if (check->state == WEBP_BODY && check->seen >= check->riff_end)
@@ -239,4 +326,48 @@ gboolean
 rp_image_check_complete (RpImageCheck *check)
 {
   return check->complete;
+}
+
+/* Whether the bytes so far already break the format's structure: feeding them to a
+ * decoder is pointless, and for some decoders unsafe. */
+gboolean
+rp_image_check_malformed (RpImageCheck *check)
+{
+  return check->malformed;
+}
+
+/**
+ * rp_image_check_header:
+ * @format: the sniffed format
+ * @head: (array length=len): the first bytes of the file
+ * @len: how many (at least the first 18 are looked at)
+ *
+ * Some decoders reserve memory for what a header field claims before they know the
+ * image's size, where the pixel limit cannot stop them: gdk-pixbuf's BMP loader grows
+ * its buffer to the info header's stated length, and later to the stated offset of the
+ * pixel data, so 30 bytes can claim 4 GB. This refuses such fields beyond what a real
+ * file needs, before the decoder sees them.
+ *
+ * Returns: %FALSE when the header cannot belong to a real image
+ */
+gboolean
+rp_image_check_header (RpImageFormat  format,
+                       const guint8  *head,
+                       gsize          len)
+{
+  static const guint32 bmp_info_sizes[] = { 12, 40, 52, 56, 64, 108, 124 };
+  guint32 info_size;
+  guint i;
+
+  if (format != RP_IMAGE_FORMAT_BMP || len < 18)
+    return TRUE;
+  if (le32 (head + 10) > RP_IMAGE_CHECK_MAX_BMP_DATA_OFFSET)
+    return FALSE;
+  /* The versions of the info header there are; the loader refuses any other size too,
+   * but only after reserving it. */
+  info_size = le32 (head + 14);
+  for (i = 0; i < G_N_ELEMENTS (bmp_info_sizes); i++)
+    if (info_size == bmp_info_sizes[i])
+      return TRUE;
+  return FALSE;
 }

@@ -7,7 +7,9 @@ G_BEGIN_DECLS
 
 /* Follows the container structure of a PNG, JPEG or WebP stream as its bytes go by and
  * tells whether the stream reached its proper end (PNG IEND, JPEG EOI, the RIFF length).
- * Decoders happily return an image whose bottom is missing; this is how we notice. */
+ * Decoders happily return an image whose bottom is missing; this is how we notice.
+ * GIF blocks are followed too, to catch frames no decoder should be handed; gdk-pixbuf
+ * itself tells a GIF that ends early. */
 typedef struct
 {
   RpImageFormat format;
@@ -21,6 +23,9 @@ typedef struct
   guint64       seen;
   guint64       riff_end;
   gboolean      complete;
+  gboolean      malformed;
+  guint         screen_width;   /* GIF: the logical screen frames must lie in */
+  guint         screen_height;
 } RpImageCheck;
 
 void     rp_image_check_init     (RpImageCheck  *check,
@@ -29,5 +34,14 @@ void     rp_image_check_feed     (RpImageCheck  *check,
                                   const guint8  *data,
                                   gsize          len);
 gboolean rp_image_check_complete (RpImageCheck  *check);
+gboolean rp_image_check_malformed (RpImageCheck *check);
+
+/* The most a BMP's pixel data may lie from the start of the file: a 124-byte header, a
+ * 256-colour palette and room for an embedded colour profile. */
+#define RP_IMAGE_CHECK_MAX_BMP_DATA_OFFSET (1024 * 1024)
+
+gboolean rp_image_check_header   (RpImageFormat  format,
+                                  const guint8  *head,
+                                  gsize          len);
 
 G_END_DECLS

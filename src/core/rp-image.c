@@ -258,6 +258,11 @@ decode_stream (GInputStream  *stream,
   format = rp_image_format_sniff (head, head_len);
   if (!check_format (format, error))
     return NULL;
+  if (!rp_image_check_header (format, head, head_len))
+    {
+      set_corrupt_error (error, NULL);
+      return NULL;
+    }
 
   loader = gdk_pixbuf_loader_new_with_type (loader_type_for_format (format), &local_error);
   if (loader == NULL)
@@ -272,7 +277,9 @@ decode_stream (GInputStream  *stream,
   rp_image_check_init (&structure, format);
   rp_image_check_feed (&structure, head, head_len);
 
-  ok = gdk_pixbuf_loader_write (loader, head, head_len, &local_error);
+  /* Bytes reach the decoder only once the structure walker has seen them. */
+  ok = !rp_image_check_malformed (&structure) &&
+       gdk_pixbuf_loader_write (loader, head, head_len, &local_error);
   buffer = g_malloc (READ_CHUNK_BYTES);
   total = head_len;
   while (ok && !check.too_large)
@@ -295,7 +302,8 @@ decode_stream (GInputStream  *stream,
           return NULL;
         }
       rp_image_check_feed (&structure, buffer, n);
-      ok = gdk_pixbuf_loader_write (loader, buffer, n, &local_error);
+      ok = !rp_image_check_malformed (&structure) &&
+           gdk_pixbuf_loader_write (loader, buffer, n, &local_error);
     }
 
   if (!check.too_large && ok)
@@ -444,6 +452,14 @@ rp_image_load_file (GFile         *file,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
                            _("This is a folder, not an image."));
+      return NULL;
+    }
+  /* A FIFO would block the read until someone writes to it, a device never ends. A path
+   * from a saved session or the history can name one. */
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_SPECIAL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                           _("This is not an image file."));
       return NULL;
     }
   if (g_file_info_get_size (info) > RP_IMAGE_MAX_FILE_BYTES)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rp-json-tokenizer-private.h"
@@ -76,7 +77,7 @@ fail (RpJsonTokenizer  *tok,
 {
   tok->failed = TRUE;
   g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_MALFORMED,
-               _("The provider’s reply is not valid JSON (at byte %" G_GUINT64_FORMAT ")."),
+               _("The provider’s reply is not valid JSON (at byte %" PRIu64 ")."),
                tok->offset + pos);
   return FALSE;
 }
@@ -121,7 +122,7 @@ string_bytes (RpJsonTokenizer  *tok,
     {
       tok->failed = TRUE;
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
-                   _("The provider’s reply has a member name longer than %" G_GSIZE_FORMAT
+                   _("The provider’s reply has a member name longer than %zu"
                      " bytes."), tok->max_key_bytes);
       return FALSE;
     }
@@ -176,6 +177,22 @@ end_string (RpJsonTokenizer  *tok,
   return emit (tok, RP_JSON_TOKEN_KEY, tok->key->str, tok->key->len, error);
 }
 
+/* Fails on the invalid byte at p[i], after handing out the string bytes before it. A
+ * consumer may object to those first (a base64 decoder to a non-base64 character); it
+ * must see them whether or not the bad byte came in the same chunk, so that the error a
+ * reply gets never depends on how the network split it. */
+static gssize
+fail_in_string (RpJsonTokenizer  *tok,
+                const char       *p,
+                gsize             i,
+                gsize             pos,
+                GError          **error)
+{
+  if (string_bytes (tok, p, i, error))
+    fail (tok, pos + i, error);
+  return -1;
+}
+
 /* Consumes string content up to a quote, a backslash or the end of the input; returns
  * how many bytes it used, or -1. The common case, a long run of plain characters such as
  * base64, is handed out as one chunk without copying. */
@@ -214,10 +231,7 @@ scan_string (RpJsonTokenizer  *tok,
       if (tok->utf8_need > 0)
         {
           if (c < tok->utf8_lo || c > tok->utf8_hi)
-            {
-              fail (tok, pos + i, error);
-              return -1;
-            }
+            return fail_in_string (tok, p, i, pos, error);
           tok->utf8_need--;
           tok->utf8_lo = 0x80;
           tok->utf8_hi = 0xbf;
@@ -228,10 +242,7 @@ scan_string (RpJsonTokenizer  *tok,
       else if (c >= 0x80)
         {
           if (!utf8_lead (tok, c))
-            {
-              fail (tok, pos + i, error);
-              return -1;
-            }
+            return fail_in_string (tok, p, i, pos, error);
           i++;
         }
       else
@@ -645,7 +656,7 @@ rp_json_tokenizer_finish (RpJsonTokenizer  *tok,
                          _("The provider’s reply was empty."));
   else
     g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TRUNCATED,
-                 _("The provider’s reply ended early (after %" G_GUINT64_FORMAT " bytes)."),
+                 _("The provider’s reply ended early (after %" PRIu64 " bytes)."),
                  tok->offset);
   return FALSE;
 }

@@ -6,13 +6,17 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rp-file-util.h"
 #include "rp-history-private.h"
+#include "rp-json-util.h"
 #include "rp-session.h"
 
 #define STATE_FILE "session.json"
 #define IMAGE_FILE "image.png"
 #define MASK_FILE "mask.png"
 #define REFERENCE_FILE "reference-%u.png"
+/* session.json holds a prompt, parameters and reference URIs: far less than this. */
+#define MAX_STATE_BYTES (4 * 1024 * 1024)
 
 RpSessionState *
 rp_session_state_new (void)
@@ -126,8 +130,8 @@ load_image (JsonObject    *object,
             GCancellable  *cancellable,
             GError       **error)
 {
-  const char *image_uri = json_object_get_string_member_with_default (object, "image_uri", NULL);
-  const char *image_name = json_object_get_string_member_with_default (object, "image_file", NULL);
+  const char *image_uri = rp_json_get_string (object, "image_uri");
+  const char *image_name = rp_json_get_string (object, "image_file");
 
   if (image_uri != NULL)
     {
@@ -142,25 +146,24 @@ load_image (JsonObject    *object,
 
       if (stored == NULL)
         return NULL;
-      return rp_image_new_from_pixbuf (rp_image_get_pixbuf (stored),
-                                       json_object_get_string_member_with_default (object, "name", NULL));
+      return rp_image_new_from_pixbuf (rp_image_get_pixbuf (stored), rp_json_get_string (object, "name"));
     }
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session names no image");
   return NULL;
 }
 
-/**
- * rp_session_save:
- * @dir: the session folder (replaced as a whole)
- *
- * Writes @state into a new folder beside @dir and renames it over @dir, so a crash while
- * saving leaves the previous session intact. Blocking: call it from a worker thread.
- */
-gboolean
-rp_session_save (GFile           *dir,
-                 RpSessionState  *state,
-                 GCancellable    *cancellable,
-                 GError         **error)
+/* Saves run in worker threads and on close: one at a time, and never an older state over a
+ * newer one. */
+static GMutex save_lock;
+static gint64 last_saved_us;
+
+/* Writes @state into a new folder beside @dir and renames it over @dir, so a crash while
+ * saving leaves the previous session intact. */
+static gboolean
+save_unlocked (GFile           *dir,
+               RpSessionState  *state,
+               GCancellable    *cancellable,
+               GError         **error)
 {
   g_autoptr(GFile) parent = g_file_get_parent (dir);
   g_autofree char *base = g_file_get_basename (dir);
@@ -251,6 +254,33 @@ fail:
 }
 
 /**
+ * rp_session_save:
+ * @dir: the session folder (replaced as a whole)
+ *
+ * Saves @state atomically. Saves are serialized, and a state taken earlier than the last one
+ * saved (@state's taken_us) is skipped, so the newest always wins. Blocking: call it from a
+ * worker thread.
+ */
+gboolean
+rp_session_save (GFile           *dir,
+                 RpSessionState  *state,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&save_lock);
+
+  g_return_val_if_fail (state != NULL && RP_IS_IMAGE (state->image), FALSE);
+
+  if (state->taken_us != 0 && state->taken_us < last_saved_us)
+    return TRUE;
+  if (!save_unlocked (dir, state, cancellable, error))
+    return FALSE;
+  if (state->taken_us != 0)
+    last_saved_us = state->taken_us;
+  return TRUE;
+}
+
+/**
  * rp_session_load:
  *
  * Reads the saved session. A session whose photo cannot be found again is an error (the
@@ -271,9 +301,12 @@ rp_session_load (GFile         *dir,
   gsize len;
   JsonObject *meta;
   JsonNode *root;
+  JsonArray *refs;
   gint64 width, height;
+  guint i;
 
-  if (!g_file_load_contents (state_file, cancellable, &text, &len, NULL, error))
+  text = rp_file_load_capped (state_file, MAX_STATE_BYTES, &len, cancellable, error);
+  if (text == NULL)
     return NULL;
   if (!json_parser_load_from_data (parser, text, len, error))
     return NULL;
@@ -284,13 +317,13 @@ rp_session_load (GFile         *dir,
       return NULL;
     }
   meta = json_node_get_object (root);
-  if (json_object_get_int_member_with_default (meta, "version", 0) != RP_SESSION_FORMAT_VERSION)
+  if (rp_json_get_int_or (meta, "version", 0) != RP_SESSION_FORMAT_VERSION)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The saved session has another format");
       return NULL;
     }
-  width = json_object_get_int_member_with_default (meta, "width", 0);
-  height = json_object_get_int_member_with_default (meta, "height", 0);
+  width = rp_json_get_int_or (meta, "width", 0);
+  height = rp_json_get_int_or (meta, "height", 0);
   state->image = load_image (meta, dir, IMAGE_FILE, cancellable, error);
   if (state->image == NULL)
     return NULL;
@@ -300,7 +333,7 @@ rp_session_load (GFile         *dir,
       return NULL;
     }
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (meta, "mask_file", NULL), MASK_FILE) == 0)
+  if (g_strcmp0 (rp_json_get_string (meta, "mask_file"), MASK_FILE) == 0)
     {
       g_autoptr(GFile) file = g_file_get_child (dir, MASK_FILE);
       g_autoptr(GError) mask_error = NULL;
@@ -314,34 +347,27 @@ rp_session_load (GFile         *dir,
   if (state->mask == NULL)
     state->mask = rp_mask_new (width, height);
 
-  if (json_object_has_member (meta, "references") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (meta, "references")))
+  refs = rp_json_get_array (meta, "references");
+  for (i = 0; refs != NULL && i < json_array_get_length (refs); i++)
     {
-      JsonArray *refs = json_object_get_array_member (meta, "references");
-      guint i;
+      JsonObject *object = rp_json_array_get_object (refs, i);
+      g_autofree char *stored_name = g_strdup_printf (REFERENCE_FILE, i + 1);
+      g_autoptr(GError) ref_error = NULL;
+      RpImage *ref = NULL;
 
-      for (i = 0; refs != NULL && i < json_array_get_length (refs); i++)
-        {
-          JsonNode *node = json_array_get_element (refs, i);
-          g_autofree char *stored_name = g_strdup_printf (REFERENCE_FILE, i + 1);
-          g_autoptr(GError) ref_error = NULL;
-          RpImage *ref = NULL;
-
-          if (JSON_NODE_HOLDS_OBJECT (node))
-            ref = load_image (json_node_get_object (node), dir, stored_name, cancellable, &ref_error);
-          if (ref != NULL)
-            g_ptr_array_add (state->references, ref);
-          else
-            g_message ("A reference image could not be restored: %s",
-                       ref_error ? ref_error->message : "not an object");
-        }
+      if (object != NULL)
+        ref = load_image (object, dir, stored_name, cancellable, &ref_error);
+      if (ref != NULL)
+        g_ptr_array_add (state->references, ref);
+      else
+        g_message ("A reference image could not be restored: %s",
+                   ref_error ? ref_error->message : "not an object");
     }
-  state->prompt = g_strdup (json_object_get_string_member_with_default (meta, "prompt", NULL));
-  state->provider = g_strdup (json_object_get_string_member_with_default (meta, "provider", NULL));
-  state->model = g_strdup (json_object_get_string_member_with_default (meta, "model", NULL));
-  if (json_object_has_member (meta, "params") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (meta, "params")))
-    state->params = json_object_ref (json_object_get_object_member (meta, "params"));
+  state->prompt = g_strdup (rp_json_get_string (meta, "prompt"));
+  state->provider = g_strdup (rp_json_get_string (meta, "provider"));
+  state->model = g_strdup (rp_json_get_string (meta, "model"));
+  if (rp_json_get_object (meta, "params") != NULL)
+    state->params = json_object_ref (rp_json_get_object (meta, "params"));
   return g_steal_pointer (&state);
 }
 

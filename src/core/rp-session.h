@@ -23,6 +23,9 @@ typedef struct
   char       *provider;
   char       *model;
   JsonObject *params;
+  /* When the state was taken (g_get_monotonic_time()), or 0: a save never replaces a
+   * session taken later. */
+  gint64      taken_us;
 } RpSessionState;
 
 RpSessionState *rp_session_state_new     (void);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -113,7 +114,7 @@ rp_size_rule_check (const RpSizeRule  *rule,
       (rule->max_pixels > 0 && pixels > rule->max_pixels))
     {
       g_set_error (error, RP_SIZE_RULE_ERROR, RP_SIZE_RULE_ERROR_PIXELS,
-                   _("The size must have between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " pixels."),
+                   _("The size must have between %" PRId64 " and %" PRId64 " pixels."),
                    rule->min_pixels, rule->max_pixels > 0 ? rule->max_pixels : G_MAXINT64);
       return FALSE;
     }
