@@ -282,6 +282,28 @@ server_error_reply (RpFakeDialect dialect,
   return rp_fake_error_reply (dialect, status, message, "server_error", code, NULL);
 }
 
+/* An error whose message is not UTF-8: raw bytes (%RP_FAKE_BAD_UTF8), or a lone surrogate
+ * escape that JSON parsers decode to bytes that are not UTF-8 either. */
+static RpFakeReply *
+bad_text_reply (RpFakeDialect      dialect,
+                const RpFakeFault *fault)
+{
+  RpFakeReply *reply = rp_fake_reply_new (fault->status ? fault->status : 400, "application/json");
+  gboolean raw = fault->behavior == RP_FAKE_BAD_UTF8;
+  const char *bad = raw ? "stray \xff, cut \xe2\x82, overlong \xc0\xaf" : "lone \\ud800 half";
+  const char *code = raw ? "invalid_image" : "bad_\\udc00_code";
+  char *text;
+
+  if (dialect == RP_FAKE_DIALECT_VENICE)
+    text = g_strdup_printf ("{\"error\": \"The image is broken: %s.\", \"code\": \"%s\"}", bad, code);
+  else
+    text = g_strdup_printf ("{\"error\": {\"message\": \"The image is broken: %s.\", \"type\": "
+                            "\"invalid_request_error\", \"param\": null, \"code\": \"%s\"}}",
+                            bad, code);
+  reply->body = g_bytes_new_take (text, strlen (text));
+  return reply;
+}
+
 /**
  * rp_fake_fault_reply:
  *
@@ -324,6 +346,19 @@ rp_fake_fault_reply (RpFakeDialect      dialect,
                                            NULL, "INSUFFICIENT_BALANCE", NULL)
                     : rp_fake_error_reply (dialect, 402, "Payment required.",
                                            "insufficient_quota", "insufficient_quota", NULL);
+    case RP_FAKE_HUGE_LENGTH:
+    case RP_FAKE_HUGE_BODY:
+      if (fault->status == 0)
+        return NULL;
+      return rp_fake_error_reply (dialect, fault->status, "The image is too large to process.",
+                                  "invalid_request_error", venice ? "IMAGE_TOO_LARGE" : "image_too_large",
+                                  NULL);
+    case RP_FAKE_HUGE_ERROR_MESSAGE:
+      /* The body is made as it is sent; see huge_error_parts(). */
+      return rp_fake_reply_new (fault->status ? fault->status : 400, "application/json");
+    case RP_FAKE_BAD_UTF8:
+    case RP_FAKE_BAD_SURROGATE:
+      return bad_text_reply (dialect, fault);
     case RP_FAKE_OK:
     case RP_FAKE_URL_RESULTS:
     case RP_FAKE_FOREIGN_URL_RESULTS:
@@ -341,6 +376,10 @@ rp_fake_fault_reply (RpFakeDialect      dialect,
     case RP_FAKE_REDIRECT:
     case RP_FAKE_ASYNC_FAIL:
     case RP_FAKE_ASYNC_TASK_ID_ONLY:
+    case RP_FAKE_RESET_REPLY:
+    case RP_FAKE_SSE_EMPTY:
+    case RP_FAKE_SSE_HUGE_LINE:
+    case RP_FAKE_SSE_LINGER:
     default:
       return NULL;
     }

@@ -12,6 +12,9 @@
 #define DEFAULT_COLOR       0xff00ffffu   /* magenta: easy to spot in a composite */
 #define DEFAULT_RESET_BYTES ((gsize) 64 * 1024)
 #define DEFAULT_DRIP_BYTES  ((gsize) 512)
+#define DEFAULT_HUGE_LENGTH ((guint64) 2 * 1024 * 1024 * 1024)
+#define DEFAULT_HUGE_BYTES  ((guint64) 100 * 1024 * 1024)
+#define FILL_CHUNK_BYTES    (64 * 1024)
 #define MAX_RESULT_EDGE_PX  8192
 #define START_TIMEOUT_S     10
 
@@ -73,6 +76,8 @@ struct _RpFakeProvider
   gboolean         log;
   RpFakeRequestHook hook;
   gpointer         hook_data;
+  RpFakeEventHook  event_hook;
+  gpointer         event_hook_data;
   RpFakeProvider  *foreign;
 };
 
@@ -83,10 +88,11 @@ static const char *behavior_names[] = {
   "rate-limit", "rate-limit-ms", "quota-429", "server-error", "invalid-api-key",
   "insufficient-quota", "moderation", "payment-required", "content-flagged", "invalid-json",
   "truncated", "stall", "sse-cut", "sse-error", "reset-upload", "redirect", "async-fail",
-  "async-task-id-only",
+  "async-task-id-only", "reset-reply", "sse-empty", "huge-length", "huge-body",
+  "huge-error-message", "bad-utf8", "bad-surrogate", "sse-huge-line", "sse-linger",
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (behavior_names) == RP_FAKE_ASYNC_TASK_ID_ONLY + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (behavior_names) == RP_FAKE_SSE_LINGER + 1);
 
 const char *
 rp_fake_behavior_to_string (RpFakeBehavior behavior)
@@ -160,10 +166,14 @@ task_free (gpointer data)
   g_free (task);
 }
 
+/* A route matches the end of a path; one ending in '/' matches anywhere in it, for paths
+ * that end in an id ("/async/tasks/"). */
 static gboolean
 route_matches (const char *route,
                const char *path)
 {
+  if (route != NULL && g_str_has_suffix (route, "/"))
+    return strstr (path, route) != NULL;
   return route == NULL || g_str_has_suffix (path, route);
 }
 
@@ -251,6 +261,34 @@ add_timeout (RpFakeProvider *self,
   return source;
 }
 
+static void
+emit_event (RpFakeProvider *self,
+            RpFakeEvent     event,
+            const char     *method,
+            const char     *path,
+            gsize           bytes)
+{
+  RpFakeEventHook hook;
+  gpointer data;
+
+  g_mutex_lock (&self->lock);
+  hook = self->event_hook;
+  data = self->event_hook_data;
+  g_mutex_unlock (&self->lock);
+  if (hook != NULL)
+    hook (event, method, path, bytes, data);
+}
+
+static void
+emit_message_event (RpFakeProvider    *self,
+                    RpFakeEvent        event,
+                    SoupServerMessage *msg,
+                    gsize              bytes)
+{
+  emit_event (self, event, soup_server_message_get_method (msg),
+              g_uri_get_path (soup_server_message_get_uri (msg)), bytes);
+}
+
 /* ---- Transport ---------------------------------------------------------------------- */
 
 /* A reset (RST) rather than an orderly close: linger with a zero timeout, then close. */
@@ -314,6 +352,8 @@ typedef struct
   GPtrArray         *pieces;
   guint              next;
   guint              interval_ms;
+  gsize              sent;
+  gboolean           linger;     /* the body is never completed */
   gboolean           gone;
   gulong             finished_id;
 } Pacer;
@@ -342,12 +382,17 @@ pacer_step (gpointer data)
   Pacer *p = data;
   SoupMessageBody *body = soup_server_message_get_response_body (p->msg);
 
+  GBytes *piece;
+
   if (p->gone)
     return G_SOURCE_REMOVE;
-  soup_message_body_append_bytes (body, g_ptr_array_index (p->pieces, p->next++));
-  if (p->next == p->pieces->len)
+  piece = g_ptr_array_index (p->pieces, p->next++);
+  soup_message_body_append_bytes (body, piece);
+  p->sent += g_bytes_get_size (piece);
+  if (p->next == p->pieces->len && !p->linger)
     soup_message_body_complete (body);
   soup_server_message_unpause (p->msg);
+  emit_message_event (p->self, RP_FAKE_EVENT_REPLY, p->msg, p->sent);
   return p->next < p->pieces->len ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
@@ -357,6 +402,7 @@ send_paced (RpFakeProvider    *self,
             RpFakeReply       *reply,
             GPtrArray         *pieces,
             gboolean           chunked,
+            gboolean           linger,
             guint              interval_ms)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -382,6 +428,7 @@ send_paced (RpFakeProvider    *self,
   p->msg = g_object_ref (msg);
   p->pieces = g_ptr_array_ref (pieces);
   p->interval_ms = interval_ms;
+  p->linger = linger;
   p->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_paced_finished), p);
   if (pieces->len == 0)
     {
@@ -427,20 +474,15 @@ on_raw_written (GObject      *source,
   raw_write_free (w);
 }
 
-/* Takes the connection from libsoup and writes a hand-made response: status line,
- * @reply's headers, "Connection: close", then @body_bytes of @body — however many the
- * headers promised — and closes. */
-static void
-send_raw (SoupServerMessage *msg,
-          RpFakeReply       *reply,
-          GBytes            *body,
-          gsize              body_bytes,
-          const char        *content_length)
+/* A hand-made status line and headers: @reply's, then @content_length when given, then
+ * "Connection: close". */
+static GString *
+raw_head (RpFakeReply *reply,
+          const char  *content_length)
 {
-  g_autoptr(GString) head = g_string_new (NULL);
+  GString *head = g_string_new (NULL);
   SoupMessageHeadersIter iter;
   const char *name, *value;
-  RawWrite *w;
 
   g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", reply->status,
                           soup_status_get_phrase (reply->status));
@@ -450,15 +492,148 @@ send_raw (SoupServerMessage *msg,
   if (content_length != NULL)
     g_string_append_printf (head, "Content-Length: %s\r\n", content_length);
   g_string_append (head, "Connection: close\r\n\r\n");
+  return head;
+}
+
+/* Takes the connection from libsoup and writes a hand-made response: raw_head(), then
+ * @body_bytes of @body — however many the headers promised — and closes, or resets when
+ * @reset. */
+static void
+send_raw (SoupServerMessage *msg,
+          RpFakeReply       *reply,
+          GBytes            *body,
+          gsize              body_bytes,
+          const char        *content_length,
+          gboolean           reset)
+{
+  g_autoptr(GString) head = raw_head (reply, content_length);
+  RawWrite *w;
+
   g_string_append_len (head, g_bytes_get_data (body, NULL),
                        MIN (body_bytes, g_bytes_get_size (body)));
 
   w = g_new0 (RawWrite, 1);
+  w->reset = reset;
   w->stream = soup_server_message_steal_connection (msg);
   w->data = g_string_free_to_bytes (g_steal_pointer (&head));
   g_output_stream_write_all_async (g_io_stream_get_output_stream (w->stream),
                                    g_bytes_get_data (w->data, NULL), g_bytes_get_size (w->data),
                                    G_PRIORITY_DEFAULT, NULL, on_raw_written, w);
+}
+
+/* A body made as it is sent: @head, @fill_bytes copies of @fill, then @tail, so that a
+ * reply of any size costs the server one small buffer. */
+typedef struct
+{
+  GIOStream *stream;
+  GBytes    *head;
+  GBytes    *tail;
+  guint64    fill_left;
+  gboolean   head_sent;
+  gboolean   tail_sent;
+  guint8     chunk[FILL_CHUNK_BYTES];
+} Generated;
+
+static void
+generated_free (Generated *g)
+{
+  g_io_stream_close (g->stream, NULL, NULL);
+  g_object_unref (g->stream);
+  g_bytes_unref (g->head);
+  g_clear_pointer (&g->tail, g_bytes_unref);
+  g_free (g);
+}
+
+static void generated_next (Generated *g);
+
+static void
+on_generated_written (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Generated *g = user_data;
+
+  /* The client hung up once it had read enough: that is the end. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      generated_free (g);
+      return;
+    }
+  generated_next (g);
+}
+
+static void
+generated_write (Generated    *g,
+                 const guint8 *data,
+                 gsize         len)
+{
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (g->stream), data, len,
+                                   G_PRIORITY_DEFAULT, NULL, on_generated_written, g);
+}
+
+static void
+generated_next (Generated *g)
+{
+  if (!g->head_sent)
+    {
+      g->head_sent = TRUE;
+      generated_write (g, g_bytes_get_data (g->head, NULL), g_bytes_get_size (g->head));
+    }
+  else if (g->fill_left > 0)
+    {
+      gsize len = (gsize) MIN (g->fill_left, sizeof g->chunk);
+
+      g->fill_left -= len;
+      generated_write (g, g->chunk, len);
+    }
+  else if (g->tail != NULL && !g->tail_sent)
+    {
+      g->tail_sent = TRUE;
+      generated_write (g, g_bytes_get_data (g->tail, NULL), g_bytes_get_size (g->tail));
+    }
+  else
+    generated_free (g);
+}
+
+/* Takes the connection and sends raw_head(), @head, @fill_bytes of @fill and @tail; with
+ * @with_length the headers give the true total. */
+static void
+send_generated (SoupServerMessage *msg,
+                RpFakeReply       *reply,
+                GBytes            *head,
+                char               fill,
+                guint64            fill_bytes,
+                GBytes            *tail,
+                gboolean           with_length)
+{
+  Generated *g = g_new0 (Generated, 1);
+  guint64 total = g_bytes_get_size (head) + fill_bytes + (tail ? g_bytes_get_size (tail) : 0);
+  g_autofree char *length = with_length ? g_strdup_printf ("%" G_GUINT64_FORMAT, total) : NULL;
+  g_autoptr(GString) start = raw_head (reply, length);
+
+  g_string_append_len (start, g_bytes_get_data (head, NULL), g_bytes_get_size (head));
+  memset (g->chunk, fill, sizeof g->chunk);
+  g->head = g_string_free_to_bytes (g_steal_pointer (&start));
+  g->fill_left = fill_bytes;
+  g->tail = tail ? g_bytes_ref (tail) : NULL;
+  g->stream = soup_server_message_steal_connection (msg);
+  generated_next (g);
+}
+
+/* The start and end of an error whose message is @message_bytes of 'x'. */
+static void
+huge_error_parts (RpFakeDialect   dialect,
+                  GBytes        **head,
+                  GBytes        **tail)
+{
+  const char *h = dialect == RP_FAKE_DIALECT_VENICE ? "{\"error\": \"The image is too large"
+                                                    : "{\"error\": {\"message\": \"The image is too large";
+  const char *t = dialect == RP_FAKE_DIALECT_VENICE
+                    ? "\", \"code\": \"IMAGE_TOO_LARGE\"}"
+                    : "\", \"type\": \"invalid_request_error\", \"param\": null, \"code\": \"image_too_large\"}}";
+
+  *head = g_bytes_new_static (h, strlen (h));
+  *tail = g_bytes_new_static (t, strlen (t));
 }
 
 static GPtrArray *
@@ -472,6 +647,8 @@ split_pieces (GBytes *body,
     g_ptr_array_add (pieces, g_bytes_new_from_bytes (body, at, MIN (piece, len - at)));
   return pieces;
 }
+
+static RpFakeDialect dialect_for (const char *path);
 
 /* Sends @reply through the transport @fault asks for. Takes @reply. */
 static void
@@ -496,15 +673,67 @@ send_reply (RpFakeProvider    *self,
       flat = rp_fake_reply_flatten (reply);
       length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (flat));
       send_raw (msg, reply, flat, fault->bytes ? fault->bytes : g_bytes_get_size (flat) / 2,
-                length);
+                length, FALSE);
       rp_fake_reply_free (reply);
       return;
 
     case RP_FAKE_SSE_CUT:
+    case RP_FAKE_SSE_EMPTY:
       flat = rp_fake_reply_flatten (reply);
-      send_raw (msg, reply, flat, g_bytes_get_size (flat), NULL);
+      send_raw (msg, reply, flat, fault->behavior == RP_FAKE_SSE_CUT ? g_bytes_get_size (flat) : 0,
+                NULL, FALSE);
       rp_fake_reply_free (reply);
       return;
+
+    case RP_FAKE_RESET_REPLY:
+      flat = rp_fake_reply_flatten (reply);
+      length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (flat));
+      send_raw (msg, reply, flat, fault->bytes ? fault->bytes : g_bytes_get_size (flat) / 2,
+                length, TRUE);
+      rp_fake_reply_free (reply);
+      return;
+
+    case RP_FAKE_HUGE_LENGTH:
+      flat = rp_fake_reply_flatten (reply);
+      length = g_strdup_printf ("%" G_GUINT64_FORMAT, fault->bytes ? (guint64) fault->bytes
+                                                                   : DEFAULT_HUGE_LENGTH);
+      send_raw (msg, reply, flat, g_bytes_get_size (flat), length, FALSE);
+      rp_fake_reply_free (reply);
+      return;
+
+    case RP_FAKE_HUGE_BODY:
+      {
+        guint64 total = fault->bytes ? fault->bytes : DEFAULT_HUGE_BYTES;
+
+        flat = rp_fake_reply_flatten (reply);
+        send_generated (msg, reply, flat, ' ',
+                        total - MIN (total, g_bytes_get_size (flat)), NULL, FALSE);
+        rp_fake_reply_free (reply);
+        return;
+      }
+
+    case RP_FAKE_SSE_HUGE_LINE:
+      {
+        g_autoptr(GBytes) first = g_bytes_ref (g_ptr_array_index (reply->chunks, 0));
+
+        send_generated (msg, reply, first, ' ', fault->bytes ? fault->bytes : DEFAULT_HUGE_BYTES,
+                        NULL, FALSE);
+        rp_fake_reply_free (reply);
+        return;
+      }
+
+    case RP_FAKE_HUGE_ERROR_MESSAGE:
+      {
+        RpFakeDialect dialect = dialect_for (g_uri_get_path (soup_server_message_get_uri (msg)));
+        g_autoptr(GBytes) head = NULL;
+        g_autoptr(GBytes) tail = NULL;
+
+        huge_error_parts (dialect, &head, &tail);
+        send_generated (msg, reply, head, 'x', fault->bytes ? fault->bytes : DEFAULT_HUGE_BYTES,
+                        tail, TRUE);
+        rp_fake_reply_free (reply);
+        return;
+      }
 
     case RP_FAKE_DELAY:
       {
@@ -523,7 +752,7 @@ send_reply (RpFakeProvider    *self,
 
         flat = rp_fake_reply_flatten (reply);
         pieces = split_pieces (flat, fault->bytes ? fault->bytes : DEFAULT_DRIP_BYTES);
-        send_paced (self, msg, reply, pieces, reply->chunks != NULL, fault->delay_ms);
+        send_paced (self, msg, reply, pieces, reply->chunks != NULL, FALSE, fault->delay_ms);
         rp_fake_reply_free (reply);
         return;
       }
@@ -548,6 +777,9 @@ send_reply (RpFakeProvider    *self,
     case RP_FAKE_REDIRECT:
     case RP_FAKE_ASYNC_FAIL:
     case RP_FAKE_ASYNC_TASK_ID_ONLY:
+    case RP_FAKE_BAD_UTF8:
+    case RP_FAKE_BAD_SURROGATE:
+    case RP_FAKE_SSE_LINGER:
     default:
       break;
     }
@@ -557,7 +789,8 @@ send_reply (RpFakeProvider    *self,
       g_mutex_lock (&self->lock);
       interval = self->sse_interval_ms;
       g_mutex_unlock (&self->lock);
-      send_paced (self, msg, reply, reply->chunks, TRUE, interval);
+      send_paced (self, msg, reply, reply->chunks, TRUE, fault->behavior == RP_FAKE_SSE_LINGER,
+                  interval);
     }
   else
     {
@@ -914,7 +1147,8 @@ sse_reply (RpFakeRequest     *request,
 
   if (partial_text != NULL)
     g_ascii_string_to_unsigned (partial_text, 10, 0, 3, &partials, NULL);
-  if (fault->behavior == RP_FAKE_SSE_CUT || fault->behavior == RP_FAKE_SSE_ERROR)
+  if (fault->behavior == RP_FAKE_SSE_CUT || fault->behavior == RP_FAKE_SSE_ERROR ||
+      fault->behavior == RP_FAKE_SSE_HUGE_LINE)
     partials = MAX (partials, 1);
   /* Partial images are darker shades of the result. */
   partial_image = rp_fake_solid_image (spec->width, spec->height,
@@ -1058,7 +1292,9 @@ openai_edit (RpFakeProvider    *self,
     {
       urls = publish_urls (self, request, images, &spec, fault);
       stream = g_strcmp0 (rp_fake_request_get_field (request, "stream"), "true") == 0 ||
-               fault->behavior == RP_FAKE_SSE_CUT || fault->behavior == RP_FAKE_SSE_ERROR;
+               fault->behavior == RP_FAKE_SSE_CUT || fault->behavior == RP_FAKE_SSE_ERROR ||
+               fault->behavior == RP_FAKE_SSE_EMPTY || fault->behavior == RP_FAKE_SSE_HUGE_LINE ||
+               fault->behavior == RP_FAKE_SSE_LINGER;
       if (stream)
         reply = sse_reply (request, &spec, images, urls, fault);
       else
@@ -1516,6 +1752,7 @@ on_request (SoupServer        *server,
 
   request->behavior = fault.behavior;
   request->request_id = next_id (self, "req_fake_");
+  emit_message_event (self, RP_FAKE_EVENT_ANSWER, msg, g_bytes_get_size (bytes));
 
   if (fault.behavior == RP_FAKE_RESET_UPLOAD)
     {
@@ -1583,6 +1820,18 @@ on_got_chunk (SoupServerMessage *msg,
 }
 
 static void
+on_body_piece (SoupServerMessage *msg,
+               GBytes            *chunk,
+               RpFakeProvider    *self)
+{
+  gsize seen = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "rp-fake-body-bytes"));
+
+  seen += g_bytes_get_size (chunk);
+  g_object_set_data (G_OBJECT (msg), "rp-fake-body-bytes", GSIZE_TO_POINTER (seen));
+  emit_message_event (self, RP_FAKE_EVENT_BODY, msg, seen);
+}
+
+static void
 on_early (SoupServer        *server,
           SoupServerMessage *msg,
           const char        *path,
@@ -1600,6 +1849,8 @@ on_early (SoupServer        *server,
   g_mutex_unlock (&self->lock);
   if (hook != NULL)
     hook (soup_server_message_get_method (msg), path, hook_data);
+  emit_event (self, RP_FAKE_EVENT_HEADERS, soup_server_message_get_method (msg), path, 0);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_body_piece), self);
 
   g_object_set_data_full (G_OBJECT (msg), FAULT_KEY, entry, fault_entry_free);
   if (entry->fault.behavior == RP_FAKE_RESET_UPLOAD)
@@ -1853,7 +2104,8 @@ rp_fake_provider_get_foreign (RpFakeProvider *self)
 
 /**
  * rp_fake_provider_push_fault:
- * @route: (nullable): the end of the path it applies to ("/images/edits"); %NULL: any
+ * @route: (nullable): the end of the path it applies to ("/images/edits"), or with a final
+ *   '/' a part of it ("/async/tasks/"); %NULL: any
  * @fault: what to do; copied
  *
  * Queues @fault for the next request whose path ends with @route. Queued faults are used
@@ -2112,6 +2364,24 @@ rp_fake_provider_set_log (RpFakeProvider *self,
 {
   g_return_if_fail (RP_IS_FAKE_PROVIDER (self));
   self->log = log;
+}
+
+/**
+ * rp_fake_provider_set_event_hook:
+ * @hook: (nullable): called at every #RpFakeEvent of every exchange, in the server's
+ *   thread; %NULL removes it
+ */
+void
+rp_fake_provider_set_event_hook (RpFakeProvider  *self,
+                                 RpFakeEventHook  hook,
+                                 gpointer         user_data)
+{
+  g_return_if_fail (RP_IS_FAKE_PROVIDER (self));
+
+  g_mutex_lock (&self->lock);
+  self->event_hook = hook;
+  self->event_hook_data = user_data;
+  g_mutex_unlock (&self->lock);
 }
 
 /**

@@ -55,16 +55,43 @@ typedef enum {
                                 * with ?redirected=1) */
   RP_FAKE_ASYNC_FAIL,          /* async submit succeeds, the task ends failed */
   RP_FAKE_ASYNC_TASK_ID_ONLY,  /* async submit answers {"task_id"} only (contract B) */
+  RP_FAKE_RESET_REPLY,         /* the reply's headers (with its true Content-Length) and
+                                * `bytes` of its body (0: half), then a reset */
+  RP_FAKE_SSE_EMPTY,           /* stream: the event-stream headers, then close before any
+                                * event */
+  RP_FAKE_HUGE_LENGTH,         /* the reply claims a Content-Length of `bytes` (0: 2 GiB),
+                                * sends its real (small) body and closes; with `status`, an
+                                * error reply of that status */
+  RP_FAKE_HUGE_BODY,           /* the reply's body followed by spaces up to `bytes` (0:
+                                * 100 MiB) in all, without a Content-Length, generated as it
+                                * is sent (never held in memory); with `status`, an error
+                                * reply of that status, so the JSON still parses whole */
+  RP_FAKE_HUGE_ERROR_MESSAGE,  /* `status` (0: 400) error whose message alone is `bytes`
+                                * (0: 100 MiB) long, with its Content-Length, generated as
+                                * it is sent: no prefix of it parses */
+  RP_FAKE_BAD_UTF8,            /* `status` (0: 400) error whose message holds bytes that are
+                                * not UTF-8 (a stray 0xff, a cut sequence, an overlong form) */
+  RP_FAKE_BAD_SURROGATE,       /* `status` (0: 400) error whose message and code hold a lone
+                                * surrogate escape (\ud800), valid JSON that decodes to
+                                * bytes that are not UTF-8 */
+  RP_FAKE_SSE_HUGE_LINE,       /* stream: a partial event, then one line of spaces that goes
+                                * on for `bytes` (0: 100 MiB), generated as it is sent */
+  RP_FAKE_SSE_LINGER,          /* stream: every event and [DONE], then the connection stays
+                                * open and the body never ends */
 } RpFakeBehavior;
 
 /**
  * RpFakeFault:
  * @behavior: what to do
- * @status: HTTP status for %RP_FAKE_SERVER_ERROR and %RP_FAKE_REDIRECT (0: default)
+ * @status: HTTP status for %RP_FAKE_SERVER_ERROR, %RP_FAKE_REDIRECT and the error
+ *   behaviours %RP_FAKE_HUGE_LENGTH, %RP_FAKE_HUGE_BODY, %RP_FAKE_HUGE_ERROR_MESSAGE,
+ *   %RP_FAKE_BAD_UTF8, %RP_FAKE_BAD_SURROGATE (0: default)
  * @delay_ms: %RP_FAKE_DELAY, %RP_FAKE_DRIP (between pieces), %RP_FAKE_RATE_LIMIT_MS
  * @retry_after_s: %RP_FAKE_RATE_LIMIT (0: 1 s)
  * @bytes: %RP_FAKE_DRIP piece size, %RP_FAKE_RESET_UPLOAD body bytes read first,
- *   %RP_FAKE_TRUNCATED bytes sent (0: defaults)
+ *   %RP_FAKE_TRUNCATED and %RP_FAKE_RESET_REPLY body bytes sent, %RP_FAKE_HUGE_LENGTH the
+ *   length claimed, %RP_FAKE_HUGE_BODY, %RP_FAKE_HUGE_ERROR_MESSAGE and
+ *   %RP_FAKE_SSE_HUGE_LINE the body's size (0: defaults)
  * @location: %RP_FAKE_REDIRECT target, a path on this server or an absolute URL
  */
 typedef struct
@@ -195,6 +222,39 @@ typedef void (*RpFakeRequestHook) (const char *method,
 
 void            rp_fake_provider_set_request_hook (RpFakeProvider    *self,
                                                    RpFakeRequestHook  hook,
+                                                   gpointer           user_data);
+
+/**
+ * RpFakeEvent:
+ * @RP_FAKE_EVENT_HEADERS: a request's headers arrived; its body is not read yet
+ * @RP_FAKE_EVENT_BODY: a piece of a request's body arrived; `bytes` is how much so far
+ * @RP_FAKE_EVENT_ANSWER: the whole request is in and its reply is about to go out
+ * @RP_FAKE_EVENT_REPLY: a piece of a paced reply (a stream, %RP_FAKE_DRIP) went out;
+ *   `bytes` is how much of the body so far
+ *
+ * The moments of an exchange at which an event hook is called.
+ */
+typedef enum {
+  RP_FAKE_EVENT_HEADERS,
+  RP_FAKE_EVENT_BODY,
+  RP_FAKE_EVENT_ANSWER,
+  RP_FAKE_EVENT_REPLY,
+} RpFakeEvent;
+
+/**
+ * RpFakeEventHook:
+ *
+ * Called in the server's thread at each #RpFakeEvent of every exchange, so that a test
+ * can act at a precise moment (a crash test kills its client there).
+ */
+typedef void (*RpFakeEventHook) (RpFakeEvent  event,
+                                 const char  *method,
+                                 const char  *path,
+                                 gsize        bytes,
+                                 gpointer     user_data);
+
+void            rp_fake_provider_set_event_hook   (RpFakeProvider    *self,
+                                                   RpFakeEventHook    hook,
                                                    gpointer           user_data);
 
 const char     *rp_fake_behavior_to_string        (RpFakeBehavior   behavior);

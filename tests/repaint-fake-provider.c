@@ -19,8 +19,9 @@ static const char *summary =
   "\n"
   "SPEC is [ROUTE=]BEHAVIOR[:PARAM]. ROUTE is the end of a path (/images/edits,\n"
   "/image/edit, …); without it the fault applies to any request. PARAM is the HTTP\n"
-  "status for server-error and redirect, seconds for rate-limit, milliseconds for delay,\n"
-  "drip and rate-limit-ms, bytes for reset-upload and truncated.\n"
+  "status for server-error, redirect, bad-utf8 and bad-surrogate, seconds for\n"
+  "rate-limit, milliseconds for delay, drip and rate-limit-ms, bytes for reset-upload,\n"
+  "truncated, reset-reply, huge-length, huge-body, huge-error-message and sse-huge-line.\n"
   "\n"
   "Example: repaint-fake-provider --port 8089 --fault rate-limit:2 --always /images/edits=url-results";
 
@@ -59,6 +60,8 @@ parse_spec (const char   *spec,
     {
     case RP_FAKE_SERVER_ERROR:
     case RP_FAKE_REDIRECT:
+    case RP_FAKE_BAD_UTF8:
+    case RP_FAKE_BAD_SURROGATE:
       fault->status = param;
       break;
     case RP_FAKE_RATE_LIMIT:
@@ -71,6 +74,11 @@ parse_spec (const char   *spec,
       break;
     case RP_FAKE_RESET_UPLOAD:
     case RP_FAKE_TRUNCATED:
+    case RP_FAKE_RESET_REPLY:
+    case RP_FAKE_HUGE_LENGTH:
+    case RP_FAKE_HUGE_BODY:
+    case RP_FAKE_HUGE_ERROR_MESSAGE:
+    case RP_FAKE_SSE_HUGE_LINE:
       fault->bytes = param;
       break;
     case RP_FAKE_OK:
@@ -90,6 +98,8 @@ parse_spec (const char   *spec,
     case RP_FAKE_SSE_ERROR:
     case RP_FAKE_ASYNC_FAIL:
     case RP_FAKE_ASYNC_TASK_ID_ONLY:
+    case RP_FAKE_SSE_EMPTY:
+    case RP_FAKE_SSE_LINGER:
     default:
       break;
     }
@@ -159,7 +169,7 @@ main (int   argc,
     {
       RpFakeBehavior b;
 
-      for (b = RP_FAKE_OK; b <= RP_FAKE_ASYNC_TASK_ID_ONLY; b++)
+      for (b = RP_FAKE_OK; b <= RP_FAKE_SSE_LINGER; b++)
         g_print ("%s\n", rp_fake_behavior_to_string (b));
       return EXIT_SUCCESS;
     }

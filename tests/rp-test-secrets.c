@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rp-test-secrets.h"
+#include "rp-test-util.h"
 
 static GString *captured;
 static GMutex captured_lock;
@@ -41,20 +42,6 @@ rp_test_captured_logs (void)
   return captured->str;
 }
 
-/* Binary files (the keyring's) may hold NUL bytes, so no str* search. */
-static gboolean
-bytes_contain (const char *data,
-               gsize       len,
-               const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n > 0 && i + n <= len; i++)
-    if (memcmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 rp_test_tree_contains (const char *dir,
                        const char *needle)
@@ -80,7 +67,8 @@ rp_test_tree_contains (const char *dir,
         }
       if (g_file_test (path, G_FILE_TEST_IS_REGULAR) &&
           g_file_get_contents (path, &contents, &len, NULL) &&
-          bytes_contain (contents, len, needle))
+          /* Binary files (the keyring's) may hold NUL bytes, so no str* search. */
+          rp_test_bytes_contain ((const guint8 *) contents, len, needle))
         return TRUE;
     }
   return FALSE;

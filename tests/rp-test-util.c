@@ -281,3 +281,42 @@ rp_test_peak_vm_kb (void)
 {
   return status_kb ("VmPeak:");
 }
+
+gboolean
+rp_test_bytes_contain (const guint8 *data,
+                       gsize         len,
+                       const char   *needle)
+{
+  gsize n = strlen (needle);
+  const guint8 *p = data, *end = data + len;
+
+  while (n > 0 && n <= (gsize) (end - p) && (p = memchr (p, needle[0], end - p - n + 1)) != NULL)
+    {
+      if (memcmp (p, needle, n) == 0)
+        return TRUE;
+      p++;
+    }
+  return FALSE;
+}
+
+void
+rp_test_for_each_file (GFile          *dir,
+                       RpTestFileFunc  func,
+                       gpointer        user_data)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        rp_test_for_each_file (child, func, user_data);
+      else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+        func (child, user_data);
+      g_object_unref (info);
+    }
+}

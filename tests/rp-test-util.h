@@ -55,6 +55,17 @@ void       rp_test_write_jpeg_oriented (const char *path,
                                         int         orientation);
 guint32    rp_test_crc32               (const guint8 *data,
                                         gsize         len);
+/* Whether @needle occurs in @len bytes of @data, NUL bytes and all. */
+gboolean   rp_test_bytes_contain       (const guint8 *data,
+                                        gsize         len,
+                                        const char   *needle);
+/* Calls @func for every regular file below @dir, depth first; symbolic links are not
+ * followed. */
+typedef void (*RpTestFileFunc) (GFile    *file,
+                                gpointer  user_data);
+void       rp_test_for_each_file       (GFile          *dir,
+                                        RpTestFileFunc  func,
+                                        gpointer        user_data);
 /* Peak resident memory of this process in kB (VmHWM). */
 gsize      rp_test_peak_rss_kb         (void);
 /* Peak address space of this process in kB (VmPeak): grows with every large allocation,

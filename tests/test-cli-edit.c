@@ -7,6 +7,7 @@
 
 #include "fake-provider.h"
 #include "rp-core.h"
+#include "rp-test-cli.h"
 #include "rp-test-util.h"
 
 /* repaint-cli providers, models and edit as scripts use them: a subprocess talking to the
@@ -65,23 +66,8 @@ static GSubprocessLauncher *
 make_launcher (Fixture  *f,
                gboolean  with_key)
 {
-  GSubprocessLauncher *launcher;
-  g_autofree char *data = path_in (f, "data");
-  g_autofree char *config = path_in (f, "config");
-  g_autofree char *cache = path_in (f, "cache");
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache, TRUE);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  if (with_key)
-    g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", TEST_KEY, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  return launcher;
+  return rp_test_cli_launcher (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               "OPENAI_API_KEY", with_key ? TEST_KEY : NULL);
 }
 
 /* Runs repaint-cli; the output goes to f->out and f->err, which must never hold the key. */

@@ -3,11 +3,13 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "rp-core.h"
 #include "rp-history-private.h"
+#include "rp-test-transport.h"
 #include "rp-test-util.h"
 
 typedef struct
@@ -449,6 +451,113 @@ test_order_trash_restore (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
 }
 
+/* The process is killed in the middle of writing a file of the entry: the kernel stops it
+ * with SIGXFSZ when a file passes @limit bytes. */
+static void
+die_writing_past (rlim_t limit)
+{
+  struct rlimit rl = { limit, limit };
+
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &rl), ==, 0);
+}
+
+/* After such a kill the entry is interrupted with nothing half-written left: not a cut
+ * file under a final name, not a .part file, not GIO's temporary file of a rewrite; and
+ * meta.json is the one from before. */
+static void
+test_killed_writing (Fixture       *f,
+                     gconstpointer  data)
+{
+  gboolean in_meta = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpHistoryEntry) entry = NULL;
+  g_autoptr(GFileEnumerator) e = NULL;
+  GFileInfo *info;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GFile) dir = g_file_new_build_filename (g_getenv ("RP_TEST_HISTORY_ROOT"), "history", NULL);
+      g_autoptr(RpHistory) history = rp_history_new (dir);
+      g_autoptr(RpHistoryEntry) pending = make_pending (history, "killed while writing");
+      g_autoptr(GdkPixbuf) composite = NULL;
+      guint64 state = 7;
+
+      die_writing_past (64 * 1024);
+      if (in_meta)
+        {
+          /* meta.json exists: GIO rewrites it through a temporary file. */
+          g_autofree char *big = g_strnfill (128 * 1024, 'x');
+
+          rp_history_entry_set_member (pending, "note", json_node_init_string (json_node_alloc (), big), NULL);
+        }
+      else
+        {
+          composite = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 400, 300);
+          rp_test_pattern_fill (&state, gdk_pixbuf_get_pixels (composite),
+                                (gsize) gdk_pixbuf_get_rowstride (composite) * 300);
+          rp_history_entry_write_composite_files (pending, 0, composite, NULL, NULL);
+        }
+      g_assert_not_reached ();
+    }
+  g_setenv ("RP_TEST_HISTORY_ROOT", f->root, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rp_history_get_n_skipped (f->history), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+  entry = g_list_model_get_item (G_LIST_MODEL (f->history), 0);
+  g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_INTERRUPTED);
+  g_assert_cmpstr (rp_history_entry_get_prompt (entry), ==, "killed while writing");
+  g_assert_cmpuint (rp_history_entry_get_n_inputs (entry), ==, 3);
+  e = g_file_enumerate_children (rp_history_entry_get_dir (entry), "standard::name", 0, NULL, &error);
+  g_assert_no_error (error);
+  while ((info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+
+      g_test_message ("%s", name);
+      g_assert_false (g_str_has_prefix (name, "."));
+      g_assert_false (g_str_has_suffix (name, ".part"));
+      g_assert_false (g_str_has_prefix (name, "result-") || g_str_has_prefix (name, "thumb-"));
+      g_object_unref (info);
+    }
+}
+
+/* Text that is not UTF-8 (a provider's error decoded from a lone surrogate escape, say)
+ * must not make meta.json unreadable: the entry would vanish from the history. */
+static void
+test_meta_stays_utf8 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(RpHistoryEntry) entry = make_pending (f->history, "a red kite");
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(RpHistory) fresh = rp_history_new (f->dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) meta = g_file_get_child (rp_history_entry_get_dir (entry), RP_HISTORY_META_FILE);
+  g_autofree char *text = NULL;
+  RpHistoryEntry *reloaded;
+
+  json_object_set_string_member (details, "kind", "invalid");
+  json_object_set_string_member (details, "message", "The provider refused the request.");
+  json_object_set_string_member (details, "provider_message", "lone \xed\xa0\x80 half, stray \xff");
+  g_test_expect_message ("rp-history", G_LOG_LEVEL_WARNING, "*not UTF-8*");
+  g_assert_true (rp_history_entry_finish (entry, RP_HISTORY_STATUS_FAILED, details, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_load_contents (meta, NULL, &text, NULL, NULL, NULL));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (rp_history_load (fresh, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rp_history_get_n_skipped (fresh), ==, 0);
+  reloaded = rp_history_lookup (fresh, rp_history_entry_get_id (entry));
+  g_assert_nonnull (reloaded);
+  g_assert_cmpint (rp_history_entry_get_status (reloaded), ==, RP_HISTORY_STATUS_FAILED);
+  g_assert_cmpstr (rp_history_entry_get_prompt (reloaded), ==, "a red kite");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -463,6 +572,11 @@ main (int   argc,
   g_test_add ("/repaint/history/huge-metadata", Fixture, NULL, setup, test_huge_metadata, teardown);
   g_test_add ("/repaint/history/abandoned-drafts", Fixture, NULL, setup, test_abandoned_drafts, teardown);
   g_test_add ("/repaint/history/order-trash-restore", Fixture, NULL, setup, test_order_trash_restore, teardown);
+  g_test_add ("/repaint/history/meta-stays-utf8", Fixture, NULL, setup, test_meta_stays_utf8, teardown);
+  g_test_add ("/repaint/history/killed-writing/composite", Fixture, GINT_TO_POINTER (FALSE), setup,
+              test_killed_writing, teardown);
+  g_test_add ("/repaint/history/killed-writing/meta", Fixture, GINT_TO_POINTER (TRUE), setup,
+              test_killed_writing, teardown);
 
   return g_test_run ();
 }

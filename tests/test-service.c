@@ -5,6 +5,7 @@
 
 #include "fake-provider.h"
 #include "rp-core.h"
+#include "rp-test-service.h"
 #include "rp-test-transport.h"
 #include "rp-test-util.h"
 
@@ -21,13 +22,7 @@
 
 typedef struct
 {
-  char               *dir;
-  char               *history_dir;
-  RpFakeProvider     *fake;
-  RpProviderRegistry *registry;
-  RpHistory          *history;
-  RpService          *service;
-  char               *base_url;
+  RpTestService       t;
 
   /* What the journal held when the first POST reached the server (server thread). */
   GMutex              lock;
@@ -43,7 +38,7 @@ snapshot_journal (const char *method,
                   gpointer    user_data)
 {
   Fixture *f = user_data;
-  g_autoptr(GFile) dir = g_file_new_for_path (f->history_dir);
+  g_autoptr(GFile) dir = g_file_new_for_path (f->t.history_dir);
   g_autoptr(GFileEnumerator) children = NULL;
   GFileInfo *info;
 
@@ -84,193 +79,31 @@ snapshot_journal (const char *method,
 }
 
 static void
-write_text (const char *dir,
-            const char *name,
-            const char *text)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *user_dir = NULL;
-  g_autofree char *cache_dir = NULL;
-  g_autoptr(GFile) history = NULL;
-  const char *ids[] = { "openai", "mixrouter", "quickrouter", "crazyrouter", "venice" };
-
-  f->dir = rp_test_tmpdir ();
-  f->history_dir = g_build_filename (f->dir, "history", NULL);
-  user_dir = g_build_filename (f->dir, "providers", NULL);
-  cache_dir = g_build_filename (f->dir, "cache", NULL);
-  g_mkdir_with_parents (user_dir, 0700);
-  write_text (user_dir, "mixrouter.json", MIXROUTER_FAST);
-  f->registry = rp_provider_registry_new (user_dir, cache_dir);
-  rp_provider_registry_load (f->registry);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->registry)), ==, 0);
-
-  history = g_file_new_for_path (f->history_dir);
-  f->history = rp_history_new (history);
-  f->service = rp_service_new (f->history, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
-    rp_service_set_api_key (f->service, ids[i], TEST_KEY);
+  rp_test_service_init (&f->t, TEST_KEY);
+  rp_test_service_add_definition (&f->t, "mixrouter.json", MIXROUTER_FAST);
+  rp_test_service_start (&f->t);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_provider_registry_get_problems (f->t.registry)), ==, 0);
 
   g_mutex_init (&f->lock);
   f->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  f->fake = rp_fake_provider_new ();
-  rp_fake_provider_set_request_hook (f->fake, snapshot_journal, f);
-  rp_fake_provider_set_log (f->fake, g_getenv ("REPAINT_FAKE_LOG") != NULL);
-  f->base_url = rp_fake_provider_url (f->fake, "/v1");
+  rp_fake_provider_set_request_hook (f->t.fake, snapshot_journal, f);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  rp_fake_provider_set_request_hook (f->fake, NULL, NULL);
-  g_clear_object (&f->service);
-  g_clear_object (&f->history);
-  g_clear_object (&f->registry);
-  g_clear_object (&f->fake);
+  rp_fake_provider_set_request_hook (f->t.fake, NULL, NULL);
+  rp_test_service_clear (&f->t);
   g_clear_pointer (&f->inputs, g_ptr_array_unref);
   g_clear_pointer (&f->status, g_free);
   g_mutex_clear (&f->lock);
-  rp_test_tmpdir_remove (f->dir);
-  g_free (f->dir);
-  g_free (f->history_dir);
-  g_free (f->base_url);
 }
 
 /* ---- Helpers ------------------------------------------------------------------------- */
-
-static RpImage *
-make_photo (Fixture    *f,
-            const char *name,
-            int         width,
-            int         height)
-{
-  return rp_test_pattern_image (f->dir, name, width, height);
-}
-
-/* An image that does not compress: its PNG is about as large as its pixels. */
-static RpImage *
-make_noise_photo (Fixture    *f,
-                  const char *name,
-                  int         width,
-                  int         height)
-{
-  g_autofree char *path = g_build_filename (f->dir, name, NULL);
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 state = 42;
-  RpImage *image;
-
-  rp_test_pattern_fill (&state, gdk_pixbuf_get_pixels (pixbuf),
-                        (gsize) gdk_pixbuf_get_rowstride (pixbuf) * height);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
-  g_assert_no_error (error);
-  rp_png_save_pixbuf (pixbuf, G_OUTPUT_STREAM (out), RP_PNG_SPEED_PHOTO, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
-  g_assert_no_error (error);
-  image = rp_image_load_file (file, NULL, &error);
-  g_assert_no_error (error);
-  return image;
-}
-
-static RpParams *
-make_params (Fixture    *f,
-             const char *provider_id,
-             const char *model)
-{
-  RpProvider *provider = rp_provider_registry_lookup (f->registry, provider_id);
-  g_autoptr(GError) error = NULL;
-  RpParams *params;
-
-  g_assert_nonnull (provider);
-  params = rp_params_new (provider, model, &error);
-  g_assert_no_error (error);
-  return params;
-}
-
-static RpJob *
-make_job (Fixture    *f,
-          RpImage    *image,
-          RpMask     *mask,
-          RpParams   *params)
-{
-  g_autoptr(GError) error = NULL;
-  RpJob *job = rp_job_new (image, mask, "replace the kite with a red balloon", params);
-
-  rp_job_set_base_url (job, f->base_url, &error);
-  g_assert_no_error (error);
-  return job;
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Wait;
-
-static void
-job_done (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->ok = rp_service_run_job_finish (RP_SERVICE (source), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-start_job (Fixture *f,
-           RpJob   *job,
-           Wait    *w)
-{
-  memset (w, 0, sizeof *w);
-  rp_service_run_job_async (f->service, job, NULL, job_done, w);
-}
-
-static void
-wait_job (Wait *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!w->done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-/* Runs @job to its end; returns whether it succeeded, with its error. */
-static gboolean
-run_job (Fixture  *f,
-         RpJob    *job,
-         GError  **error)
-{
-  Wait w;
-
-  start_job (f, job, &w);
-  wait_job (&w);
-  if (w.error != NULL)
-    {
-      g_test_message ("job: %s (%s)", w.error->message,
-                      rp_job_get_provider_message (job) ? rp_job_get_provider_message (job) : "");
-      g_propagate_error (error, w.error);
-    }
-  return w.ok;
-}
 
 static GBytes *
 file_bytes (GFile *file)
@@ -401,10 +234,10 @@ static void
 test_openai_one_image (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 200, 150, 160, 120);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, mask, params);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, mask, params);
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *meta = NULL;
@@ -414,12 +247,12 @@ test_openai_one_image (Fixture       *f,
   /* Text fields in definition order, then the image, then the mask. */
   const char *expected[] = { "prompt", "model", "size", "image", "mask" };
 
-  g_assert_true (run_job (f, job, &error));
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
   g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
 
-  request = rp_fake_provider_get_request (f->fake, 0);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpstr (rp_fake_request_get_path (request), ==, "/v1/images/edits");
   g_assert_cmpstr (rp_fake_request_get_header (request, "Authorization"), ==, "Bearer " TEST_KEY);
   g_assert_true (rp_fake_request_get_body_complete (request));
@@ -472,7 +305,7 @@ test_openai_one_image (Fixture       *f,
   assert_pixel_near (rp_job_result_get_composite (result), 280, 210, 0xff, 0x00, 0xff);
   entry = rp_job_get_entry (job);
   g_assert_cmpint (rp_history_entry_get_status (entry), ==, RP_HISTORY_STATUS_DONE);
-  g_assert_nonnull (rp_history_lookup (f->history, rp_history_entry_get_id (entry)));
+  g_assert_nonnull (rp_history_lookup (f->t.history, rp_history_entry_get_id (entry)));
   g_assert_cmpuint (rp_history_entry_get_n_outputs (entry), ==, 1);
   g_assert_cmpstr (rp_job_get_request_id (job), ==, rp_fake_request_get_request_id (request));
   meta = meta_text (entry);
@@ -485,11 +318,11 @@ static void
 test_openai_several_images (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpImage) ref1 = make_photo (f, "ref1.png", 300, 200);
-  g_autoptr(RpImage) ref2 = make_photo (f, "ref2.png", 200, 300);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpImage) ref1 = rp_test_service_photo (&f->t, "ref1.png", 300, 200, FALSE);
+  g_autoptr(RpImage) ref2 = rp_test_service_photo (&f->t, "ref2.png", 200, 300, FALSE);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 10, 10, 600, 440);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
@@ -499,13 +332,13 @@ test_openai_several_images (Fixture       *f,
 
   rp_params_set_int (params, "n", 2, &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, mask, params);
+  job = rp_test_service_job (&f->t, photo, mask, params);
   rp_job_add_reference (job, ref1);
   rp_job_add_reference (job, ref2);
-  g_assert_true (run_job (f, job, &error));
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
 
-  request = rp_fake_provider_get_request (f->fake, 0);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
   /* Several images: repeated image[] in order, then the mask. */
   for (guint i = 0; i < rp_fake_request_get_n_parts (request); i++)
     {
@@ -544,18 +377,18 @@ static void
 test_quickrouter_repeat (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpImage) ref = make_photo (f, "ref.png", 320, 240);
-  g_autoptr(RpParams) params = make_params (f, "quickrouter", "gpt-image-1");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpImage) ref = rp_test_service_photo (&f->t, "ref.png", 320, 240, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "quickrouter", "gpt-image-1");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
 
-  job = make_job (f, photo, NULL, params);
+  job = rp_test_service_job (&f->t, photo, NULL, params);
   rp_job_add_reference (job, ref);
-  g_assert_true (run_job (f, job, &error));
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  request = rp_fake_provider_get_request (f->fake, 0);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpstr (rp_fake_request_get_header (request, "Accept"), ==, "application/json");
   g_assert_nonnull (rp_fake_request_find_part (request, "image", 0));
   g_assert_nonnull (rp_fake_request_find_part (request, "image", 1));
@@ -574,9 +407,9 @@ static void
 test_openai_json (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 1024, 1024);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 1024, 1024, FALSE);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 0, 0, 1024, 600);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
@@ -588,10 +421,10 @@ test_openai_json (Fixture       *f,
   g_assert_no_error (error);
   rp_params_set_string (params, "moderation", "low", &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, mask, params);
-  g_assert_true (run_job (f, job, &error));
+  job = rp_test_service_job (&f->t, photo, mask, params);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  request = rp_fake_provider_get_request (f->fake, 0);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpstr (rp_fake_request_get_header (request, "Content-Type"), ==, "application/json");
   root = json_node_get_object (rp_fake_request_get_json (request));
   g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, "gpt-image-1.5");
@@ -621,10 +454,10 @@ static void
 test_venice_multi_edit (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpImage) ref = make_photo (f, "ref.png", 400, 300);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpImage) ref = rp_test_service_photo (&f->t, "ref.png", 400, 300, FALSE);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 50, 50, 500, 380);
-  g_autoptr(RpParams) params = make_params (f, "venice", "firered-image-edit");
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "venice", "firered-image-edit");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
@@ -632,11 +465,11 @@ test_venice_multi_edit (Fixture       *f,
   JsonObject *root;
   JsonObject *meta;
 
-  job = make_job (f, photo, mask, params);
+  job = rp_test_service_job (&f->t, photo, mask, params);
   rp_job_add_reference (job, ref);
-  g_assert_true (run_job (f, job, &error));
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  request = rp_fake_provider_get_request (f->fake, 0);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpstr (rp_fake_request_get_path (request), ==, "/v1/image/multi-edit");
   root = json_node_get_object (rp_fake_request_get_json (request));
   g_assert_cmpstr (json_object_get_string_member (root, "modelId"), ==, "firered-image-edit");
@@ -664,8 +497,8 @@ static void
 test_venice_edit_jpeg (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "venice", "firered-image-edit");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "venice", "firered-image-edit");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
@@ -675,10 +508,10 @@ test_venice_edit_jpeg (Fixture       *f,
   g_assert_no_error (error);
   rp_params_set_boolean (params, "enhance_prompt", TRUE, &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, NULL, params);
-  g_assert_true (run_job (f, job, &error));
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  request = rp_fake_provider_get_request (f->fake, 0);
+  request = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpstr (rp_fake_request_get_path (request), ==, "/v1/image/edit");
   result = g_list_model_get_item (rp_job_get_results (job), 0);
   /* JPEG at 2K, named by its bytes; the enhanced prompt header decoded. */
@@ -694,17 +527,17 @@ static void
 test_url_same_host (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "crazyrouter", "gpt-image-2");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "crazyrouter", "gpt-image-2");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(RpFakeRequest) download = NULL;
   g_autoptr(GError) error = NULL;
 
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_URL_RESULTS);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_URL_RESULTS);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 2);
-  download = rp_fake_provider_get_request (f->fake, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 2);
+  download = rp_fake_provider_get_request (f->t.fake, 1);
   g_assert_cmpstr (rp_fake_request_get_method (download), ==, "GET");
   g_assert_true (g_str_has_prefix (rp_fake_request_get_path (download), "/files/"));
   /* The provider's own address: the key may go there. */
@@ -716,15 +549,15 @@ static void
 test_url_foreign_host (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "crazyrouter", "gpt-image-2");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
-  RpFakeProvider *foreign = rp_fake_provider_get_foreign (f->fake);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "crazyrouter", "gpt-image-2");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
+  RpFakeProvider *foreign = rp_fake_provider_get_foreign (f->t.fake);
   g_autoptr(RpFakeRequest) download = NULL;
   g_autoptr(GError) error = NULL;
 
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_FOREIGN_URL_RESULTS);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_FOREIGN_URL_RESULTS);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rp_fake_provider_get_n_requests (foreign), ==, 1);
   download = rp_fake_provider_get_request (foreign, 0);
@@ -737,13 +570,13 @@ static void
 test_url_not_image (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "crazyrouter", "gpt-image-2");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "crazyrouter", "gpt-image-2");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
 
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_NOT_IMAGE_URL);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_NOT_IMAGE_URL);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_BAD_RESPONSE);
 }
 
@@ -775,9 +608,9 @@ static void
 test_sse (Fixture       *f,
           gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 100, 100, 100, 100);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
   Partials p = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, NULL };
@@ -787,11 +620,11 @@ test_sse (Fixture       *f,
   g_assert_no_error (error);
   rp_params_set_int (params, "partial_images", 2, &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, mask, params);
+  job = rp_test_service_job (&f->t, photo, mask, params);
   g_signal_connect (job, "partial-image", G_CALLBACK (on_partial), &p);
-  g_assert_true (run_job (f, job, &error));
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (rp_fake_request_get_field (rp_fake_provider_get_request (f->fake, 0), "stream"), ==, "true");
+  g_assert_cmpstr (rp_fake_request_get_field (rp_fake_provider_get_request (f->t.fake, 0), "stream"), ==, "true");
   /* Previews in order, before the result. */
   g_assert_cmpuint (p.indices->len, ==, 2);
   g_assert_cmpuint (g_array_index (p.indices, guint, 0), ==, 0);
@@ -810,36 +643,36 @@ static void
 test_sse_cut (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
   rp_params_set_boolean (params, "stream", TRUE, &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, NULL, params);
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_SSE_CUT);
-  g_assert_false (run_job (f, job, &error));
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_SSE_CUT);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_BAD_RESPONSE);
   /* The preview that did arrive is kept; no result is. */
   g_assert_cmpuint (rp_job_get_n_partials (job), <=, 1);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
 }
 
 static void
 test_sse_error (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
   rp_params_set_boolean (params, "stream", TRUE, &error);
   g_assert_no_error (error);
-  job = make_job (f, photo, NULL, params);
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_SSE_ERROR);
-  g_assert_false (run_job (f, job, &error));
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_SSE_ERROR);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_MODERATION);
   g_assert_nonnull (strstr (rp_job_get_provider_message (job), "safety_violations"));
   g_assert_cmpstr (rp_job_get_provider_code (job), ==, "moderation_blocked");
@@ -851,8 +684,8 @@ static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "mixrouter", "gpt-image-1.5");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "mixrouter", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RpFakeRequest) submit = NULL;
@@ -860,18 +693,18 @@ test_async (Fixture       *f,
 
   rp_params_set_boolean (params, "async", TRUE, &error);
   g_assert_no_error (error);
-  rp_fake_provider_set_async_polls (f->fake, 1, 2);
-  job = make_job (f, photo, NULL, params);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_set_async_polls (f->t.fake, 1, 2);
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  submit = rp_fake_provider_get_request (f->fake, 0);
+  submit = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpstr (rp_fake_request_get_query_param (submit, "async"), ==, "true");
   /* Submit, then polls (queued, running, running, succeeded). */
-  n = rp_fake_provider_get_n_requests (f->fake);
+  n = rp_fake_provider_get_n_requests (f->t.fake);
   g_assert_cmpuint (n, ==, 5);
   for (guint i = 1; i < n; i++)
     {
-      g_autoptr(RpFakeRequest) poll = rp_fake_provider_get_request (f->fake, i);
+      g_autoptr(RpFakeRequest) poll = rp_fake_provider_get_request (f->t.fake, i);
 
       g_assert_cmpstr (rp_fake_request_get_method (poll), ==, "GET");
       g_assert_true (g_str_has_prefix (rp_fake_request_get_path (poll), "/v1/async/tasks/job_fake_"));
@@ -884,21 +717,21 @@ static void
 test_async_task_id_only (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "mixrouter", "gpt-image-1.5");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "mixrouter", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RpFakeRequest) poll = NULL;
 
   rp_params_set_boolean (params, "async", TRUE, &error);
   g_assert_no_error (error);
-  rp_fake_provider_set_async_polls (f->fake, 0, 0);
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_ASYNC_TASK_ID_ONLY);
-  job = make_job (f, photo, NULL, params);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_set_async_polls (f->t.fake, 0, 0);
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_ASYNC_TASK_ID_ONLY);
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
   /* No status URL: the first path template of the definition. */
-  poll = rp_fake_provider_get_request (f->fake, 1);
+  poll = rp_fake_provider_get_request (f->t.fake, 1);
   g_assert_true (g_str_has_prefix (rp_fake_request_get_path (poll), "/v1/async/tasks/task_fake_"));
 }
 
@@ -906,17 +739,17 @@ static void
 test_async_fail (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "mixrouter", "gpt-image-1.5");
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "mixrouter", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
   rp_params_set_boolean (params, "async", TRUE, &error);
   g_assert_no_error (error);
-  rp_fake_provider_set_async_polls (f->fake, 0, 1);
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_ASYNC_FAIL);
-  job = make_job (f, photo, NULL, params);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_set_async_polls (f->t.fake, 0, 1);
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_ASYNC_FAIL);
+  job = rp_test_service_job (&f->t, photo, NULL, params);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_SERVER);
   g_assert_cmpstr (rp_job_get_provider_message (job), ==, "The upstream provider failed to produce an image.");
 }
@@ -927,21 +760,21 @@ static void
 test_rate_limit_retry (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_RATE_LIMIT, .retry_after_s = 1 };
   g_autoptr(RpFakeRequest) first = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
   /* Retry-After: 1 was waited for, then the same request went again and succeeded. */
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 2);
-  first = rp_fake_provider_get_request (f->fake, 0);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 2);
+  first = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_cmpuint (rp_fake_request_get_reply_status (first), ==, 429);
   g_assert_cmpuint (rp_job_get_attempt (job), ==, 2);
   g_assert_cmpint (rp_history_entry_get_status (rp_job_get_entry (job)), ==, RP_HISTORY_STATUS_DONE);
@@ -951,17 +784,17 @@ static void
 test_rate_limit_too_long (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_RATE_LIMIT, .retry_after_s = 600 };
 
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   /* A wait beyond the policy's max_wait_s is given up at once. */
   assert_job_failed (job, error, RP_JOB_ERROR_RATE_LIMIT);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpuint (rp_job_get_http_status (job), ==, 429);
 }
 
@@ -969,33 +802,33 @@ static void
 test_server_error_retry (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_SERVER_ERROR, .status = 503 };
 
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 2);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 2);
 }
 
 static void
 test_server_error_no_retry (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_SERVER_ERROR, .status = 500 };
 
   /* A 500 after the upload may have been billed: reported, not sent again. */
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_SERVER);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpuint (rp_job_get_http_status (job), ==, 500);
   g_assert_nonnull (rp_job_get_request_id (job));
 }
@@ -1004,13 +837,13 @@ static void
 test_reset_during_upload (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 900, 700);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 900, 700, FALSE);
   /* A body far larger than what the kernel buffers on loopback, so the reset reaches the
    * client while it is still writing (a body already handed to the kernel whole counts as
    * sent: it may have been received and billed). */
-  g_autoptr(RpImage) big = make_noise_photo (f, "big.png", 2400, 2400);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) big = rp_test_service_photo (&f->t, "big.png", 2400, 2400, TRUE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   g_autoptr(RpFakeRequest) first = NULL;
   RpFakeFault fault = { RP_FAKE_RESET_UPLOAD, .bytes = 64 * 1024 };
@@ -1018,12 +851,12 @@ test_reset_during_upload (Fixture       *f,
   rp_job_add_reference (job, big);
 
   /* The connection broke before the body was complete: nothing was billed, send again. */
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_true (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  first = rp_fake_provider_get_request (f->fake, 0);
+  first = rp_fake_provider_get_request (f->t.fake, 0);
   g_assert_false (rp_fake_request_get_body_complete (first));
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 2);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 2);
   g_assert_cmpuint (rp_job_get_attempt (job), ==, 2);
 }
 
@@ -1056,17 +889,17 @@ test_failure (Fixture       *f,
               gconstpointer  data)
 {
   const FailureCase *c = data;
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, c->provider, c->model);
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, c->provider, c->model);
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   const char *route = g_str_equal (c->provider, "venice") ? "/image/edit" : "/images/edits";
 
-  rp_fake_provider_push (f->fake, route, c->behavior);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_push (f->t.fake, route, c->behavior);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, c->kind);
   /* None of these is worth (or safe) sending again. */
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpuint (rp_job_get_http_status (job), ==, c->status);
   if (c->message_part != NULL)
     g_assert_nonnull (strstr (rp_job_get_provider_message (job), c->message_part));
@@ -1085,18 +918,18 @@ static void
 test_stall_timeout (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
-  rp_service_set_read_timeout (f->service, 1.0);
-  rp_fake_provider_push (f->fake, "/images/edits", RP_FAKE_STALL);
-  g_assert_false (run_job (f, job, &error));
+  rp_service_set_read_timeout (f->t.service, 1.0);
+  rp_fake_provider_push (f->t.fake, "/images/edits", RP_FAKE_STALL);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_TIMEOUT);
   /* The upload was complete: the provider may be billing it, so it is not sent again. */
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_USEC_PER_SEC);
 }
 
@@ -1104,17 +937,17 @@ static void
 test_redirect_not_followed (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_REDIRECT, .status = 307 };
 
   /* An edit is never sent a second time to wherever a redirect points. */
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
-  g_assert_false (run_job (f, job, &error));
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_job_failed (job, error, RP_JOB_ERROR_INVALID);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 1);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 1);
   g_assert_cmpuint (rp_job_get_http_status (job), ==, 307);
 }
 
@@ -1122,34 +955,34 @@ static void
 test_invalid_before_send (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "dall-e-2");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "dall-e-2");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) history = g_file_new_for_path (f->history_dir);
+  g_autoptr(GFile) history = g_file_new_for_path (f->t.history_dir);
 
   /* dall-e-2 takes only square images with transparency (no mask here). */
-  g_assert_false (run_job (f, job, &error));
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   g_assert_error (error, RP_JOB_ERROR, RP_JOB_ERROR_INVALID);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 0);
   g_assert_null (rp_job_get_entry (job));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->t.history)), ==, 0);
 }
 
 static void
 test_missing_key (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
 
-  rp_service_set_api_key (f->service, "openai", NULL);
-  g_assert_false (run_job (f, job, &error));
+  rp_service_set_api_key (f->t.service, "openai", NULL);
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   g_assert_error (error, RP_JOB_ERROR, RP_JOB_ERROR_AUTH);
   g_assert_nonnull (strstr (rp_job_get_next_step (job), "OPENAI_API_KEY"));
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 0);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 0);
   g_assert_null (rp_job_get_entry (job));
 }
 
@@ -1189,14 +1022,14 @@ static void
 test_cancel_upload (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 1500, 1000);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 1500, 1000, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
 
   g_signal_connect (job, "notify::state", G_CALLBACK (cancel_in_state),
                     GINT_TO_POINTER (RP_JOB_STATE_UPLOADING));
-  g_assert_false (run_job (f, job, &error));
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_cancelled (f, job, error);
   g_assert_cmpint (rp_job_get_bytes_sent (job), <, rp_job_get_bytes_total (job));
 }
@@ -1205,17 +1038,17 @@ static void
 test_cancel_waiting (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
   RpFakeFault fault = { RP_FAKE_DELAY, .delay_ms = 5000 };
   gint64 t0 = g_get_monotonic_time ();
 
-  rp_fake_provider_push_fault (f->fake, "/images/edits", &fault);
+  rp_fake_provider_push_fault (f->t.fake, "/images/edits", &fault);
   g_signal_connect (job, "notify::state", G_CALLBACK (cancel_in_state),
                     GINT_TO_POINTER (RP_JOB_STATE_WAITING));
-  g_assert_false (run_job (f, job, &error));
+  g_assert_false (rp_test_service_run (&f->t, job, &error));
   assert_cancelled (f, job, error);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 4 * G_USEC_PER_SEC);
   g_assert_cmpint (rp_job_get_bytes_sent (job), ==, rp_job_get_bytes_total (job));
@@ -1227,29 +1060,29 @@ static void
 test_per_provider_limit (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  g_autoptr(RpJob) first = make_job (f, photo, NULL, params);
-  g_autoptr(RpJob) second = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  g_autoptr(RpJob) first = rp_test_service_job (&f->t, photo, NULL, params);
+  g_autoptr(RpJob) second = rp_test_service_job (&f->t, photo, NULL, params);
   RpFakeFault slow = { RP_FAKE_DELAY, .delay_ms = 400 };
-  Wait w1, w2;
+  RpTestWait w1, w2;
 
-  rp_service_set_max_jobs_per_provider (f->service, 1);
-  rp_fake_provider_set_default (f->fake, "/images/edits", &slow);
-  start_job (f, first, &w1);
-  start_job (f, second, &w2);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_service_get_jobs (f->service)), ==, 2);
+  rp_service_set_max_jobs_per_provider (f->t.service, 1);
+  rp_fake_provider_set_default (f->t.fake, "/images/edits", &slow);
+  rp_test_service_start_job (f->t.service, first, &w1);
+  rp_test_service_start_job (f->t.service, second, &w2);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_service_get_jobs (f->t.service)), ==, 2);
   while (rp_job_get_state (first) != RP_JOB_STATE_WAITING)
     g_main_context_iteration (NULL, TRUE);
   /* The first holds the only slot: the second waits, nothing of it sent. */
   g_assert_cmpint (rp_job_get_state (second), ==, RP_JOB_STATE_QUEUED);
   g_assert_null (rp_job_get_entry (second));
-  wait_job (&w1);
+  rp_test_wait (&w1);
   g_assert_cmpint (rp_job_get_state (second), !=, RP_JOB_STATE_DONE);
-  wait_job (&w2);
+  rp_test_wait (&w2);
   g_assert_true (w1.ok && w2.ok);
-  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->fake), ==, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (rp_service_get_jobs (f->service)), ==, 0);
+  g_assert_cmpuint (rp_fake_provider_get_n_requests (f->t.fake), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (rp_service_get_jobs (f->t.service)), ==, 0);
 }
 
 static void
@@ -1257,17 +1090,17 @@ test_no_history (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(RpService) service = rp_service_new (NULL, NULL);
-  g_autoptr(RpImage) photo = make_photo (f, "photo.png", 640, 480);
-  g_autoptr(RpParams) params = make_params (f, "openai", "gpt-image-1.5");
-  RpJob *job = make_job (f, photo, NULL, params);
+  g_autoptr(RpImage) photo = rp_test_service_photo (&f->t, "photo.png", 640, 480, FALSE);
+  g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
+  RpJob *job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GFile) raw = NULL;
-  g_autoptr(GFile) tmp = g_file_new_for_path (f->dir);
-  Wait w = { 0, };
+  g_autoptr(GFile) tmp = g_file_new_for_path (f->t.dir);
+  RpTestWait w = { 0, };
 
   rp_service_set_api_key (service, "openai", TEST_KEY);
-  rp_service_run_job_async (service, job, NULL, job_done, &w);
-  wait_job (&w);
+  rp_test_service_start_job (service, job, &w);
+  rp_test_wait (&w);
   g_assert_true (w.ok);
   /* The files were written into a private journal before the upload... */
   g_assert_cmpuint (f->n_entries, ==, 0);

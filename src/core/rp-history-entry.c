@@ -236,7 +236,9 @@ rp_history_entry_load (GFile   *dir,
 }
 
 /* Rewrites meta.json: a temporary file renamed over the old one, so a crash leaves either
- * the old or the new metadata, never a torn file. Mode 0600. */
+ * the old or the new metadata, never a torn file. Mode 0600. The file is always UTF-8:
+ * json-glib writes string bytes as they are, and a file that is not UTF-8 would no longer
+ * load, losing the entry. */
 gboolean
 rp_history_write_meta (GFile       *dir,
                        JsonObject  *meta,
@@ -249,6 +251,15 @@ rp_history_write_meta (GFile       *dir,
 
   json_node_set_object (root, meta);
   text = json_to_string (root, TRUE);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_warning ("Text that is not UTF-8 reached the history entry %s; it was replaced",
+                 g_file_peek_path (dir));
+      g_free (text);
+      text = valid;
+    }
   len = strlen (text);
   return g_file_replace_contents (file, text, len, NULL, FALSE, G_FILE_CREATE_PRIVATE,
                                   NULL, NULL, error);
@@ -704,17 +715,43 @@ rp_history_entry_commit_partial (RpHistoryEntry  *self,
   return final;
 }
 
-/* Writes a PNG next to its final name and renames it into place. */
+/* @file's sibling "<name>.part": files are written there and renamed into place, so a
+ * crash leaves a .part file, which the entry's end removes, never a cut file under the
+ * final name. (GIO writes a file that does not exist yet in place.) */
+static GFile *
+part_sibling (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *part_name = g_strconcat (name, ".part", NULL);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+
+  return g_file_get_child (parent, part_name);
+}
+
+static gboolean
+rename_part (GFile    *part,
+             GFile    *file,
+             gboolean  written,
+             GError  **error)
+{
+  if (written && g_file_move (part, file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
+    return TRUE;
+  g_file_delete (part, NULL, NULL);
+  return FALSE;
+}
+
 gboolean
 rp_history_save_png (GFile         *file,
                      GdkPixbuf     *pixbuf,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  g_autoptr(GFile) part = part_sibling (file);
   g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GOutputStream) buffered = NULL;
+  gboolean written;
 
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+  out = g_file_replace (part, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                         cancellable, error);
   if (out == NULL)
     return FALSE;
@@ -725,9 +762,10 @@ rp_history_save_png (GFile         *file,
 
       g_cancellable_cancel (abort_write);
       g_output_stream_close (G_OUTPUT_STREAM (out), abort_write, NULL);
-      return FALSE;
+      return rename_part (part, file, FALSE, NULL);
     }
-  return g_output_stream_close (buffered, cancellable, error);
+  written = g_output_stream_close (buffered, cancellable, error);
+  return rename_part (part, file, written, error);
 }
 
 /* A small JPEG (or PNG when it has transparency) of @pixbuf for the gallery. */
@@ -742,6 +780,8 @@ rp_history_save_thumbnail (GFile      *file,
                                                         MAX (1, (int) (h * scale + 0.5)),
                                                         GDK_INTERP_BILINEAR);
   g_autofree char *buffer = NULL;
+  g_autoptr(GFile) part = NULL;
+  gboolean written;
   gsize len;
 
   if (small == NULL)
@@ -751,9 +791,11 @@ rp_history_save_thumbnail (GFile      *file,
     }
   if (!gdk_pixbuf_save_to_buffer (small, &buffer, &len, "png", error, "compression", "6", NULL))
     return FALSE;
-  return g_file_replace_contents (file, buffer, len, NULL, FALSE,
-                                  G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                  NULL, NULL, error);
+  part = part_sibling (file);
+  written = g_file_replace_contents (part, buffer, len, NULL, FALSE,
+                                     G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                     NULL, NULL, error);
+  return rename_part (part, file, written, error);
 }
 
 static char *
@@ -887,6 +929,14 @@ rp_history_entry_set_member (RpHistoryEntry  *self,
   return save_meta (self, error);
 }
 
+/* Half-written files: ours (.part), and GIO's while it replaces an existing file (meta.json
+ * rewrites): a process killed mid-write leaves them behind. */
+static gboolean
+is_half_written (const char *name)
+{
+  return g_str_has_suffix (name, ".part") || g_str_has_prefix (name, ".goutputstream-");
+}
+
 static void
 delete_parts (RpHistoryEntry *self)
 {
@@ -898,7 +948,7 @@ delete_parts (RpHistoryEntry *self)
     return;
   while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
     {
-      if (g_str_has_suffix (g_file_info_get_name (info), ".part"))
+      if (is_half_written (g_file_info_get_name (info)))
         {
           g_autoptr(GFile) child = g_file_get_child (self->dir, g_file_info_get_name (info));
 

@@ -792,6 +792,15 @@ rp_http_request_retry_unsent (RpHttpRequest *req)
   return TRUE;
 }
 
+/* JSON strings may carry escapes of lone surrogates ("\ud800"), which json-glib turns into
+ * bytes that are not UTF-8: such text would break every later use of it, starting with the
+ * journal's meta.json. */
+static char *
+valid_text (const char *text)
+{
+  return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
+}
+
 static char *
 node_text (JsonNode *node)
 {
@@ -800,7 +809,7 @@ node_text (JsonNode *node)
   if (JSON_NODE_HOLDS_VALUE (node))
     {
       if (json_node_get_value_type (node) == G_TYPE_STRING)
-        return g_strdup (json_node_get_string (node));
+        return valid_text (json_node_get_string (node));
       if (json_node_get_value_type (node) == G_TYPE_INT64)
         return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
       return NULL;
@@ -837,21 +846,33 @@ rp_http_lookup_text (JsonNode    *root,
   return NULL;
 }
 
+/* Parses a small reply (an error, an async status). Bytes that are not UTF-8 are replaced
+ * first, as a browser would show them: json-glib refuses the whole document otherwise,
+ * and the provider's message inside would be lost. */
 JsonNode *
 rp_http_parse_json (const char *data,
                     gsize       len)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *valid = NULL;
 
   if (len == 0 || !rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
     return NULL;
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      valid = g_utf8_make_valid (data, len);
+      data = valid;
+      len = strlen (valid);
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, NULL) || json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_ref (json_parser_get_root (parser));
 }
 
-/* A short, printable excerpt of a non-JSON error reply; NULL for markup or nothing. */
+/* A short, printable excerpt of a non-JSON error reply; NULL for markup, for JSON that did
+ * not parse (cut at the cap, or broken: its raw text means nothing to a person) or for
+ * nothing. */
 char *
 rp_http_text_excerpt (const char *data,
               gsize       len)
@@ -866,7 +887,7 @@ rp_http_text_excerpt (const char *data,
       g_string_append_unichar (out, g_unichar_isprint (c) ? c : ' ');
     }
   g_strstrip (out->str);
-  if (out->str[0] == '\0' || out->str[0] == '<')
+  if (out->str[0] == '\0' || out->str[0] == '<' || out->str[0] == '{' || out->str[0] == '[')
     {
       g_string_free (out, TRUE);
       return NULL;
@@ -1046,7 +1067,6 @@ prepare_request (RpHttpRequest  *req,
   const RpHttpConfig *http = rp_provider_get_http_config (req->provider);
   const char *key = rp_edit_run_get_api_key (req->run);
   RpEncoding encoding = rp_params_get_encoding (req->params);
-  g_autofree char *path_only = NULL;
 
   req->method = rp_model_spec_get_method (spec);
   req->response = rp_params_get_response (req->params);

@@ -54,6 +54,7 @@ typedef struct
   gsize           head_len;
   gboolean        sniffed;
   guint           redirects;
+  gboolean        keyless;      /* a download hop left the provider's origin */
 } RpHttpReading;
 
 /* One HTTP message and everything tied to it. */
@@ -113,6 +114,7 @@ struct _RpHttpRequest
   gint64                 poll_deadline_us;
   double                 poll_interval_s;
   guint                  poll_failures;
+  guint                  poll_redirects;   /* of the status request under way */
 
   GPtrArray             *wait_sources;
   RpHttpFunc             wait_func;

@@ -19,6 +19,9 @@
 /* Error replies and async submit replies are small; these caps are generous. */
 #define ERROR_BODY_MAX_BYTES  (1024 * 1024)
 #define SUBMIT_BODY_MAX_BYTES (1024 * 1024)
+/* A stream's event names, ids and other fields; its data goes on to the images reader,
+ * which has its own caps, so a line that never ends cannot fill memory. */
+#define SSE_FIELDS_MAX_BYTES  (64 * 1024)
 #define MAX_REDIRECTS         5
 /* Consecutive failed status polls (network, 429, 5xx) before an async task is given up. */
 #define POLL_MAX_FAILURES     5
@@ -32,6 +35,22 @@ enum {
 
 static void drain (RpHttpRequest *req);
 static void start_poll (RpHttpRequest *req);
+static void send_poll (RpHttpRequest *req,
+                       const char    *url);
+
+/* Where the redirect just received points, resolved against the request; NULL if nowhere. */
+static char *
+redirect_target (RpHttpRequest *req)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (req->ex.msg),
+                                                       "Location");
+  g_autoptr(GUri) target = NULL;
+
+  if (location == NULL)
+    return NULL;
+  target = g_uri_parse_relative (soup_message_get_uri (req->ex.msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+  return target != NULL ? g_uri_to_string (target) : NULL;
+}
 
 void
 rp_http_reading_clear (RpHttpRequest *req)
@@ -373,7 +392,11 @@ feed_buffer (RpHttpRequest  *req,
   if (rd->buffer->len + len > rd->buffer_cap)
     {
       if (rd->mode == RP_READ_ERROR)
-        return TRUE;   /* the start of an error page says enough */
+        {
+          /* The start of an error page says enough: the rest is not read. */
+          g_byte_array_append (rd->buffer, data, rd->buffer_cap - rd->buffer->len);
+          return TRUE;
+        }
       g_set_error (error, RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TOO_LARGE,
                    "The reply is larger than expected");
       return FALSE;
@@ -551,13 +574,14 @@ on_read (GObject      *source,
     return;
   if (bytes == NULL)
     {
-      if (req->rd.mode == RP_READ_ERROR && !g_cancellable_is_cancelled (req->cancellable) &&
-          !req->ex.timed_out)
+      gboolean broke = !g_cancellable_is_cancelled (req->cancellable) && !req->ex.timed_out;
+
+      if (req->rd.mode == RP_READ_ERROR && broke)
         {
           finish_reading (req);
           return;
         }
-      if (req->rd.sse != NULL && !g_cancellable_is_cancelled (req->cancellable) && !req->ex.timed_out)
+      if (req->rd.sse != NULL && broke)
         {
           /* A connection cut inside an event is a cut stream, whatever the socket said. */
           g_autoptr(GError) cut = NULL;
@@ -581,7 +605,8 @@ on_read (GObject      *source,
   rp_http_exchange_progress (req);
   if (results_mode (req->rd.mode))
     rp_edit_run_add_bytes_received (req->run, len);
-  if (too_large (req, req->ex.received, &error) || !feed (req, data, len, &error))
+  if ((req->rd.mode != RP_READ_ERROR && too_large (req, req->ex.received, &error)) ||
+      !feed (req, data, len, &error))
     {
       if (req->rd.mode == RP_READ_SSE && req->rd.event_kind == EVENT_ERROR && req->rd.reader != NULL)
         {
@@ -595,8 +620,17 @@ on_read (GObject      *source,
       fail_reply (req, error);
       return;
     }
-  if (!rp_http_request_is_over (req))
-    read_next (req);
+  if (rp_http_request_is_over (req))
+    return;
+  if ((req->rd.mode == RP_READ_ERROR && req->rd.buffer->len >= req->rd.buffer_cap) ||
+      (req->rd.mode == RP_READ_SSE && req->rd.sse_done))
+    {
+      /* Enough of an error page; or [DONE], which ends a stream even when the server
+       * keeps the connection open. */
+      finish_reading (req);
+      return;
+    }
+  read_next (req);
 }
 
 static void
@@ -941,7 +975,8 @@ finish_reading (RpHttpRequest *req)
   RpHttpExchange *ex = &req->ex;
 
   /* libsoup takes a reply with fewer bytes than its Content-Length for a complete one. */
-  if (ex->content_length >= 0 && ex->received < ex->content_length && req->rd.mode != RP_READ_ERROR)
+  if (ex->content_length >= 0 && ex->received < ex->content_length && req->rd.mode != RP_READ_ERROR &&
+      !(req->rd.mode == RP_READ_SSE && req->rd.sse_done))
     {
       g_autoptr(GError) error = g_error_new (RP_TRANSPORT_ERROR, RP_TRANSPORT_ERROR_TRUNCATED,
                                              "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes arrived",
@@ -1010,7 +1045,8 @@ begin_body (RpHttpRequest *req,
   req->ex.status = soup_message_get_status (req->ex.msg);
   req->ex.content_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
                              ? soup_message_headers_get_content_length (headers) : -1;
-  if (too_large (req, req->ex.content_length, &error))
+  /* Only the start of an error reply is read, whatever its length. */
+  if (mode != RP_READ_ERROR && too_large (req, req->ex.content_length, &error))
     {
       fail_reply (req, error);
       return FALSE;
@@ -1076,7 +1112,7 @@ rp_http_response_begin (RpHttpRequest *req)
     case RP_RESPONSE_SSE:
       if (!begin_body (req, RP_READ_SSE, 0))
         return;
-      req->rd.sse = rp_sse_parser_new (RP_SSE_DEFAULT_MAX_EVENT_BYTES, sse_event, req);
+      req->rd.sse = rp_sse_parser_new (SSE_FIELDS_MAX_BYTES, sse_event, req);
       rp_sse_parser_set_data_func (req->rd.sse, sse_data);
       break;
     case RP_RESPONSE_ASYNC_TASK:
@@ -1122,6 +1158,30 @@ on_poll_sent (GObject      *source,
       schedule_poll (req);
       return;
     }
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      /* Asking again is harmless, and the key may go along: on the provider's own address. */
+      g_autofree char *next = redirect_target (req);
+
+      if (next == NULL || !rp_http_request_same_origin (req, next))
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("%s sent the task’s status to another address; Repaint asks "
+                                       "only the provider’s own address, where the key goes."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      if (req->poll_redirects++ >= MAX_REDIRECTS)
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("%s redirected the task’s status too many times."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      rp_http_exchange_clear (req);
+      send_poll (req, next);
+      return;
+    }
   if (status == 404 && req->response->async.poll_path_templates != NULL)
     {
       /* The template was a guess: try the next one. */
@@ -1157,11 +1217,12 @@ on_poll_sent (GObject      *source,
 }
 
 static void
-start_poll (RpHttpRequest *req)
+send_poll (RpHttpRequest *req,
+           const char    *url)
 {
   SoupMessage *msg = rp_http_exchange_begin (req, req->response->async.poll_method
                                                     ? req->response->async.poll_method : "GET",
-                                             req->poll_url, TRUE);
+                                             url, TRUE);
 
   if (msg == NULL)
     {
@@ -1172,6 +1233,13 @@ start_poll (RpHttpRequest *req)
     }
   soup_session_send_async (rp_http_backend_get_session (req->backend), msg, G_PRIORITY_DEFAULT,
                            req->ex.attempt_cancel, on_poll_sent, g_object_ref (req->task));
+}
+
+static void
+start_poll (RpHttpRequest *req)
+{
+  req->poll_redirects = 0;
+  send_poll (req, req->poll_url);
 }
 
 /* ---- Result downloads ------------------------------------------------------------------ */
@@ -1203,7 +1271,8 @@ download_allowed (const char *url,
 
 static void send_download (RpHttpRequest *req,
                            const char    *url,
-                           guint          redirects);
+                           guint          redirects,
+                           gboolean       keyless);
 
 static void
 on_download_sent (GObject      *source,
@@ -1214,6 +1283,7 @@ on_download_sent (GObject      *source,
   RpHttpRequest *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   guint redirects = req->rd.redirects;
+  gboolean keyless = req->rd.keyless;
   guint status;
 
   req->ex.stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -1227,14 +1297,18 @@ on_download_sent (GObject      *source,
   status = soup_message_get_status (req->ex.msg);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (req->ex.msg),
-                                                           "Location");
       GUri *base = soup_message_get_uri (req->ex.msg);
-      g_autoptr(GUri) target = location ? g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-      g_autofree char *next = target ? g_uri_to_string (target) : NULL;
+      g_autofree char *next = redirect_target (req);
 
-      if (next == NULL || redirects >= MAX_REDIRECTS ||
-          !download_allowed (next, g_uri_get_scheme (base)))
+      if (next != NULL && redirects >= MAX_REDIRECTS)
+        {
+          rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
+                                     _("The result from %s could not be downloaded: it was "
+                                       "redirected too many times."),
+                                     rp_http_request_provider_name (req));
+          return;
+        }
+      if (next == NULL || !download_allowed (next, g_uri_get_scheme (base)))
         {
           rp_http_request_fail_kind (req, RP_JOB_ERROR_BAD_RESPONSE, NULL, status, NULL, NULL,
                                      _("The result from %s could not be downloaded: it was "
@@ -1242,7 +1316,7 @@ on_download_sent (GObject      *source,
                                      rp_http_request_provider_name (req));
           return;
         }
-      send_download (req, next, redirects + 1);
+      send_download (req, next, redirects + 1, keyless);
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -1263,13 +1337,16 @@ on_download_sent (GObject      *source,
   read_next (req);
 }
 
+/* @keyless: an earlier hop of this download was on another host, which chose where this
+ * one goes: the key stays home even if it points back at the provider. */
 static void
 send_download (RpHttpRequest *req,
                const char    *url,
-               guint          redirects)
+               guint          redirects,
+               gboolean       keyless)
 {
   /* The key goes only to the provider's own address. */
-  gboolean with_key = rp_http_request_same_origin (req, url);
+  gboolean with_key = !keyless && rp_http_request_same_origin (req, url);
   SoupMessage *msg = rp_http_exchange_begin (req, "GET", url, with_key);
 
   if (msg == NULL)
@@ -1280,6 +1357,7 @@ send_download (RpHttpRequest *req,
       return;
     }
   req->rd.redirects = redirects;
+  req->rd.keyless = !with_key;
   g_debug ("Downloading a result from %s%s", g_uri_get_host (soup_message_get_uri (msg)),
            with_key ? " (the provider's own address)" : "");
   soup_session_send_async (rp_http_backend_get_session (req->backend), msg, G_PRIORITY_DEFAULT,
@@ -1300,5 +1378,5 @@ start_download (RpHttpRequest *req,
     }
   req->downloading = TRUE;
   rp_edit_run_set_state (req->run, RP_JOB_STATE_RECEIVING);
-  send_download (req, item->url, 0);
+  send_download (req, item->url, 0, FALSE);
 }
