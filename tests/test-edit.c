@@ -199,7 +199,7 @@ test_references (void)
   rp_test_wait_frame (GTK_WIDGET (window));
   tile = rp_reference_strip_get_tile (strip, 0);
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "image 2"));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-references.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-references.png");
 
   /* Reorder from the tile's menu, then back by dragging's code path. */
   g_assert_true (gtk_widget_activate_action (tile, "tile.move", "i", 1));
@@ -230,7 +230,7 @@ test_references (void)
   g_assert_nonnull (last_message);
   g_assert_cmpuint (rp_reference_strip_get_n_references (strip), ==, 2);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-references-over-limit.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-references-over-limit.png");
 
   /* Removing both lifts the block (the prompt still missing aside). */
   g_assert_true (gtk_widget_activate_action (rp_reference_strip_get_tile (strip, 0), "tile.remove", NULL));
@@ -283,7 +283,7 @@ test_prompt (void)
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (rp_prompt_box_get_text_view (prompt)), "error") ||
                  gtk_widget_has_css_class (gtk_widget_get_ancestor (rp_prompt_box_get_text_view (prompt), GTK_TYPE_SCROLLED_WINDOW), "error"));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-prompt-too-long.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-prompt-too-long.png");
 
   /* GPT Image takes 32000. */
   g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
@@ -418,7 +418,7 @@ on_partial (RpJob     *job,
     {
       previewed = TRUE;
       rp_test_wait_frame (GTK_WIDGET (window));
-      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-partial-preview.png"));
+      rp_test_save_screenshot (GTK_WIDGET (window), "edit-partial-preview.png");
     }
 }
 
@@ -467,7 +467,7 @@ test_generate_apply_chain (void)
   g_assert_nonnull (job);
   g_signal_connect (job, "partial-image", G_CALLBACK (on_partial), window);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-job-running.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-job-running.png");
   rp_test_wait_until (job_finished, job, 60);
   g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
   g_assert_true (previewed);
@@ -493,13 +493,13 @@ test_generate_apply_chain (void)
   g_assert_cmpint (rgb[0], ==, 0x20);
   g_assert_cmpint (rgb[1], ==, 0xc0);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-result-review.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-result-review.png");
 
   /* Compare shows the photo as it was. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
   g_assert_true (rp_canvas_get_show_original (rp_window_get_canvas (window)));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-result-compare.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-result-compare.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
 
   /* Apply: the result is the photo now, as one undoable step. */
@@ -540,7 +540,7 @@ test_generate_apply_chain (void)
   g_assert_cmpint (rgb[0], ==, 0xe0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-chained.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-chained.png");
 
   g_object_unref (job);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
@@ -578,7 +578,7 @@ test_moderation_keeps_inputs (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), rp_job_get_provider_message (job)));
   g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), TEST_KEY));
   rp_test_wait_frame (dialog);
-  g_free (rp_test_save_artifact (rp_test_render (dialog), "edit-moderation-dialog.png"));
+  rp_test_save_screenshot (dialog, "edit-moderation-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Nothing was lost: same photo, mask, prompt. */
@@ -589,7 +589,7 @@ test_moderation_keeps_inputs (void)
       g_assert_cmpint (rp_mask_get_pixel (rp_document_get_mask (document), x, y), ==, rp_mask_get_pixel (before, x, y));
   g_assert_null (rp_window_get_review_job (window));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-failed-row.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-failed-row.png");
 
   g_object_unref (job);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -675,7 +675,7 @@ test_every_dialect (void)
       name = g_strdup_printf ("edit-dialect-%s%s%s.png", cases[i].provider, cases[i].model ? "-" : "",
                               cases[i].model ? cases[i].model : "");
       rp_test_wait_frame (GTK_WIDGET (window));
-      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), name));
+      rp_test_save_screenshot (GTK_WIDGET (window), name);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.discard-result", NULL));
     }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -730,7 +730,7 @@ test_results_choice_save_copy (void)
   g_assert_true (g_file_equal (rp_image_get_file (rp_window_get_review_image (window)),
                                rp_job_result_get_composite (second)));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-results-choice.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-results-choice.png");
 
   /* Save As in each format: what is written decodes to the result's pixels and size. */
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
@@ -896,7 +896,7 @@ on_fill_progress (RpJob      *job,
     {
       filling_status = g_strdup (rp_job_row_get_status (row));
       rp_test_wait_frame (GTK_WIDGET (window));
-      g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-filling.png"));
+      rp_test_save_screenshot (GTK_WIDGET (window), "edit-local-filling.png");
     }
 }
 
@@ -913,6 +913,7 @@ test_local_fill (void)
   g_autoptr(RpImage) photo = NULL;
   g_autoptr(RpImage) applied = NULL;
   g_autoptr(RpJob) job = NULL;
+  g_autofree char *saved_provider = NULL;
   RpHistoryEntry *entry;
   RpPlacement *placement;
   guint before, after;
@@ -927,7 +928,8 @@ test_local_fill (void)
   g_assert_cmpstr (rp_provider_get_id (rp_sidebar_get_provider (sidebar)), ==, "local");
   g_assert_cmpstr (rp_params_get_model_id (rp_sidebar_get_params (sidebar)), ==, "patchmatch");
   /* An automatic choice is not saved: a key set up later takes over next time. */
-  g_assert_cmpstr (g_settings_get_string (rp_application_get_settings (app), "provider"), ==, "");
+  saved_provider = g_settings_get_string (rp_application_get_settings (app), "provider");
+  g_assert_cmpstr (saved_provider, ==, "");
   g_assert_true (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "local-note")));
   g_assert_false (gtk_widget_get_visible (rp_sidebar_get_row (sidebar, "key")));
   g_assert_false (rp_prompt_box_get_used (prompt));
@@ -949,7 +951,7 @@ test_local_fill (void)
     rp_test_wait_frame (GTK_WIDGET (window));
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
     rp_test_wait_frame (GTK_WIDGET (window));
-    g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (sidebar)), "edit-local-sidebar.png"));
+    rp_test_save_screenshot (GTK_WIDGET (sidebar), "edit-local-sidebar.png");
     /* A click on + sets it, and the fill below uses it. */
     gtk_spin_button_spin (GTK_SPIN_BUTTON (spin), GTK_SPIN_STEP_FORWARD, 1);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "1");
@@ -1003,7 +1005,7 @@ test_local_fill (void)
     g_assert_cmpint (json_object_get_int_member (rp_job_result_get_metadata (result), "seed"), ==, 1);
   }
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-result.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-local-result.png");
 
   /* Apply, as with any provider. */
   applied = g_object_ref (rp_window_get_review_image (window));
@@ -1023,7 +1025,7 @@ test_local_fill (void)
   g_assert_cmpstr (rp_history_entry_get_prompt (entry), ==, "");
   g_assert_true (rp_history_lookup (rp_application_get_history (app), rp_history_entry_get_id (entry)) == entry);
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-local-applied.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-local-applied.png");
 
   /* Choosing a provider that reads the prompt brings the prompt back into use. */
   g_assert_true (rp_sidebar_select (sidebar, "openai", "gpt-image-1.5"));
@@ -1088,6 +1090,7 @@ test_from_history (void)
   g_autoptr(RpMask) painted = NULL;
   g_autoptr(RpHistoryEntry) entry = NULL;
   g_autoptr(GFile) reference = write_reference ("shell.png", 90, 60);
+  g_autoptr(GFile) composite = NULL;
   g_autofree char *prompt = NULL;
   gpointer pair[2];
   guint done_before;
@@ -1119,8 +1122,8 @@ test_from_history (void)
   rp_window_continue_from_entry (window, entry, 0);
   rp_test_wait_until (document_is_not, pair, 30);
   document = rp_window_get_document (window);
-  g_assert_true (g_file_equal (rp_image_get_file (rp_document_get_image (document)),
-                               rp_history_entry_get_composite (entry, 0)));
+  composite = rp_history_entry_get_composite (entry, 0);
+  g_assert_true (g_file_equal (rp_image_get_file (rp_document_get_image (document)), composite));
   for (int y = 380; y < 580; y += 5)
     for (int x = 580; x < 840; x += 5)
       g_assert_cmpint (rp_mask_get_pixel (rp_document_get_mask (document), x, y), ==, rp_mask_get_pixel (painted, x, y));
@@ -1132,7 +1135,7 @@ test_from_history (void)
   g_assert_true (rp_document_undo (document));
   g_assert_true (rp_mask_is_empty (rp_document_get_mask (document)));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "edit-continued.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "edit-continued.png");
 
   /* Run Again sends the same edit for new results: a new entry, from the original photo. */
   done_before = 0;
@@ -1196,7 +1199,7 @@ test_close_while_running (void)
   dialog = rp_test_find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop the Running Edit?");
   rp_test_wait_frame (dialog);
-  g_free (rp_test_save_artifact (rp_test_render (dialog), "edit-close-while-running.png"));
+  rp_test_save_screenshot (dialog, "edit-close-while-running.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_assert_false (destroyed);
   g_assert_false (rp_job_is_finished (job));

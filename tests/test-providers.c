@@ -534,6 +534,7 @@ test_broken_files (Fixture       *f,
       RP_PROVIDER_ERROR_INVALID, "requires.n" },
   };
   GListModel *problems = rp_provider_registry_get_problems (f->registry);
+  g_autofree char *local_path = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -587,7 +588,8 @@ test_broken_files (Fixture       *f,
                     G_N_ELEMENTS (builtins) + 1);
 
   /* Reloading after a fix replaces the problem list. */
-  g_assert_cmpint (g_unlink (g_build_filename (f->user_dir, "local.json", NULL)), ==, 0);
+  local_path = g_build_filename (f->user_dir, "local.json", NULL);
+  g_assert_cmpint (g_unlink (local_path), ==, 0);
   rp_provider_registry_load (f->registry);
   g_assert_cmpuint (g_list_model_get_n_items (problems), ==, G_N_ELEMENTS (cases));
   g_assert_null (find_problem (f, "local.json"));

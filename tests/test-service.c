@@ -382,6 +382,7 @@ test_quickrouter_repeat (Fixture       *f,
   g_autoptr(RpParams) params = rp_test_service_params (&f->t, "quickrouter", "gpt-image-1");
   g_autoptr(RpJob) job = NULL;
   g_autoptr(RpFakeRequest) request = NULL;
+  g_autoptr(RpJobResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   job = rp_test_service_job (&f->t, photo, NULL, params);
@@ -396,9 +397,8 @@ test_quickrouter_repeat (Fixture       *f,
   g_assert_null (rp_fake_request_find_part (request, "image[]", 0));
   g_assert_null (rp_fake_request_find_part (request, "mask", 0));
   /* A whole-image edit: the composite is the result scaled to the photo. */
-  assert_pixel_near (rp_job_result_get_composite (g_list_model_get_item (rp_job_get_results (job), 0)),
-                     5, 5, 0xff, 0x00, 0xff);
-  g_object_unref (g_list_model_get_item (rp_job_get_results (job), 0));
+  result = g_list_model_get_item (rp_job_get_results (job), 0);
+  assert_pixel_near (rp_job_result_get_composite (result), 5, 5, 0xff, 0x00, 0xff);
 }
 
 /* ---- JSON bodies ----------------------------------------------------------------------- */
@@ -612,6 +612,7 @@ test_sse (Fixture       *f,
   g_autoptr(RpMask) mask = rp_test_rect_mask (photo, 100, 100, 100, 100);
   g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "gpt-image-1.5");
   g_autoptr(RpJob) job = NULL;
+  g_autoptr(RpFakeRequest) request = NULL;
   g_autoptr(GError) error = NULL;
   Partials p = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, NULL };
   JsonObject *meta;
@@ -624,7 +625,8 @@ test_sse (Fixture       *f,
   g_signal_connect (job, "partial-image", G_CALLBACK (on_partial), &p);
   g_assert_true (rp_test_service_run (&f->t, job, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (rp_fake_request_get_field (rp_fake_provider_get_request (f->t.fake, 0), "stream"), ==, "true");
+  request = rp_fake_provider_get_request (f->t.fake, 0);
+  g_assert_cmpstr (rp_fake_request_get_field (request, "stream"), ==, "true");
   /* Previews in order, before the result. */
   g_assert_cmpuint (p.indices->len, ==, 2);
   g_assert_cmpuint (g_array_index (p.indices, guint, 0), ==, 0);
@@ -1096,6 +1098,7 @@ test_no_history (Fixture       *f,
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GFile) raw = NULL;
   g_autoptr(GFile) tmp = g_file_new_for_path (f->t.dir);
+  g_autoptr(RpJobResult) result = NULL;
   RpTestWait w = { 0, };
 
   rp_service_set_api_key (service, "openai", TEST_KEY);
@@ -1105,8 +1108,8 @@ test_no_history (Fixture       *f,
   /* The files were written into a private journal before the upload... */
   g_assert_cmpuint (f->n_entries, ==, 0);
   g_assert_cmpuint (f->inputs->len, ==, 0);
-  raw = g_object_ref (rp_job_result_get_raw (g_list_model_get_item (rp_job_get_results (job), 0)));
-  g_object_unref (g_list_model_get_item (rp_job_get_results (job), 0));
+  result = g_list_model_get_item (rp_job_get_results (job), 0);
+  raw = g_object_ref (rp_job_result_get_raw (result));
   dir = g_file_get_parent (rp_history_entry_get_dir (rp_job_get_entry (job)));
   g_assert_true (g_file_query_exists (raw, NULL));
   g_assert_false (g_file_has_prefix (raw, tmp));

@@ -126,7 +126,7 @@ test_dependent_rows (void)
   gtk_switch_set_active (GTK_SWITCH (stream_switch), TRUE);
   g_assert_true (gtk_widget_get_sensitive (partials));
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "sidebar-openai.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "sidebar-openai.png");
 
   /* Turning streaming off again takes partial images away (they would be refused). */
   gtk_switch_set_active (GTK_SWITCH (stream_switch), FALSE);
@@ -164,7 +164,7 @@ test_custom_size (void)
   g_assert_false (gtk_widget_has_css_class (custom, "error"));
   g_assert_cmpstr (param_string (sidebar, "size"), ==, "1024x640");
   rp_test_wait_frame (GTK_WIDGET (window));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (window)), "sidebar-custom-size.png"));
+  rp_test_save_screenshot (GTK_WIDGET (window), "sidebar-custom-size.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -280,7 +280,7 @@ test_preferences (void)
   g_assert_cmpstr (rp_fake_request_get_header (request, "Authorization"), ==, "Bearer " TEST_KEY);
   rp_fake_request_unref (request);
   rp_test_wait_frame (GTK_WIDGET (prefs));
-  g_free (rp_test_save_artifact (rp_test_render (GTK_WIDGET (prefs)), "preferences-providers.png"));
+  rp_test_save_screenshot (GTK_WIDGET (prefs), "preferences-providers.png");
 
   /* The offline fill has nothing to set up: a note, no key, address or test. */
   g_assert_nonnull (rp_preferences_get_row (prefs, "local", "note"));

@@ -169,24 +169,22 @@ static void
 apply (RpParamRow *self,
        GVariant   *value)
 {
+  /* Taken even when nothing is applied, so a floating value is never left behind. */
+  g_autoptr(GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
   g_autoptr(GError) error = NULL;
   const char *name = rp_param_spec_get_name (self->spec);
 
   if (self->updating)
     return;
-  if (value != NULL)
-    g_variant_ref_sink (value);
-  if (value == NULL)
+  if (owned == NULL)
     rp_params_unset (self->params, name);
-  else if (!rp_params_check_value (self->params, name, value, &error) ||
-           !rp_params_set_value (self->params, name, value, &error))
+  else if (!rp_params_check_value (self->params, name, owned, &error) ||
+           !rp_params_set_value (self->params, name, owned, &error))
     {
-      g_variant_unref (value);
       set_problem (self, error->message);
       g_signal_emit (self, signals[CHANGED], 0);
       return;
     }
-  g_clear_pointer (&value, g_variant_unref);
   set_problem (self, NULL);
   gtk_widget_set_tooltip_text (self->extra ? self->extra : self->widget, NULL);
   g_signal_emit (self, signals[CHANGED], 0);
