@@ -353,6 +353,42 @@ test_tiny (void)
                      <, PERIODIC_RMSE_BOUND);
 }
 
+/* Pixels far inside a big hole, more than about 220 px from anything known, have a
+ * confidence that rounds to zero; they must still get the mean of their votes, never black
+ * from a division of zero by zero. A corner hole puts its far corner 300 px away. */
+static void
+test_far_from_known (void)
+{
+  g_autoptr(GdkPixbuf) image = periodic_texture (600, 450, FALSE);
+  g_autoptr(RpMask) mask = rp_mask_new (600, 450);
+  g_autoptr(GdkPixbuf) input = NULL;
+  g_autoptr(GdkPixbuf) result = NULL;
+  cairo_rectangle_int_t region;
+  const guint8 *pixels;
+  int stride, n, x, y;
+  guint dark = 0;
+
+  rp_mask_fill_rect (mask, 300, 0, 300, 300, RP_MASK_OP_PAINT);
+  input = with_object (image, mask);
+  result = run_fill (input, mask, &region);
+  g_assert_cmpuint (assert_outside_untouched (input, result, mask, &region), >, 0);
+  pixels = gdk_pixbuf_read_pixels (result);
+  stride = gdk_pixbuf_get_rowstride (result);
+  n = gdk_pixbuf_get_n_channels (result);
+  /* Every channel of the texture is at least 38. */
+  for (y = 0; y < 300; y++)
+    for (x = 300; x < 600; x++)
+      {
+        const guint8 *p = pixels + (gsize) y * stride + (gsize) x * n;
+
+        if (p[0] < 30 && p[1] < 30 && p[2] < 30)
+          dark++;
+      }
+  g_assert_cmpuint (dark, ==, 0);
+  g_assert_cmpfloat (rmse_in_hole (image, result, mask, &region, RP_MASK_EXPORT_THRESHOLD),
+                     <, 4 * PERIODIC_RMSE_BOUND);
+}
+
 static void
 assert_run_fails (GdkPixbuf *image,
                   RpMask    *mask,
@@ -643,6 +679,7 @@ main (int   argc,
   g_test_add_func ("/repaint/local-fill/outside-untouched", test_outside_untouched);
   g_test_add_func ("/repaint/local-fill/border", test_border);
   g_test_add_func ("/repaint/local-fill/tiny", test_tiny);
+  g_test_add_func ("/repaint/local-fill/far-from-known", test_far_from_known);
   g_test_add_func ("/repaint/local-fill/nearly-whole", test_nearly_whole);
   g_test_add_func ("/repaint/local-fill/empty", test_empty);
   g_test_add_func ("/repaint/local-fill/faint-only", test_faint_only);

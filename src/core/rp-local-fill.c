@@ -877,15 +877,16 @@ weight_band (gpointer data,
       {
         gsize i = (gsize) y * lv->w + x;
 
-        /* The floor keeps a pixel whose every vote is poor from dividing by zero: it then
-         * gets the plain mean. */
+        /* The floor keeps a pixel whose every vote is poor, or that lies so far inside the
+         * hole that its confidence rounds to zero, from dividing by zero: it then gets the
+         * plain mean. So it applies to the product, never to one factor. */
         if (lv->flags[i] & FLAG_TARGET)
           for (j = 0; j < lv->k; j++)
             {
               float d = (float) lv->dist[lv->k * i + j];
-              float w = p->weight_scale > 0 ? MAX (expf (-d * p->weight_scale), 1e-30f) : 1.0f;
+              float w = p->weight_scale > 0 ? expf (-d * p->weight_scale) : 1.0f;
 
-              lv->weight[lv->k * i + j] = lv->conf[i] * w;
+              lv->weight[lv->k * i + j] = MAX (lv->conf[i] * w, 1e-30f);
             }
       }
 }
