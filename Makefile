@@ -3,13 +3,15 @@
 #   make run    build and open the sample photo with the offline fill (no key needed)
 #   make test   build and run the whole test suite headless
 #
-# BUILD and MESON_ARGS may be overridden (CI uses MESON_ARGS=-Dwerror=true).
+# BUILD, MESON_ARGS and TEST_ARGS (for meson test) may be overridden (CI uses
+# MESON_ARGS=-Dwerror=true).
 #
 #   make fuzz   build the fuzz targets with clang and sanitizers (in _build-fuzz) and run
 #               each for FUZZ_SECONDS (default 60); prints executions and findings
 
 BUILD ?= _build
 MESON_ARGS ?=
+TEST_ARGS ?=
 SAMPLE ?= data/sample/kite.jpg
 FUZZ_SECONDS ?= 60
 
@@ -32,7 +34,7 @@ run: build
 	tools/run-uninstalled $(BUILD) $(BUILD)/src/app/repaint --provider local $(SAMPLE)
 
 test: build
-	tools/headless-run meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	tools/headless-run meson test -C $(BUILD) --print-errorlogs --num-processes 2 $(TEST_ARGS)
 
 bench: build
 	@tools/install-deps --bench
