@@ -175,3 +175,41 @@ rp_test_use_private_dirs (const char *root)
       g_setenv (vars[i][0], dir, TRUE);
     }
 }
+
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer unused)
+{
+  return find_file_chooser () != NULL;
+}
+
+char *
+rp_test_suggested_file_name (GtkWindow  *window,
+                             const char *action)
+{
+  GtkWindow *chooser;
+  char *name;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  rp_test_wait_until (file_chooser_shown, NULL, 20);
+  chooser = find_file_chooser ();
+  /* Closed before its first frame, GTK 4.8 later sends a resize to the finalized dialog. */
+  rp_test_wait_frame (GTK_WIDGET (chooser));
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  gtk_window_close (chooser);
+  return name;
+}

@@ -42,6 +42,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpTestPixels, rp_test_pixels_free)
 /* The visible AdwMessageDialog, if any, and a condition for rp_test_wait_until(). */
 GtkWidget  *rp_test_find_message_dialog   (void);
 gboolean    rp_test_message_dialog_shown  (gpointer    unused);
+/* Activates @action of @window, which opens a save dialog; returns the file name the
+ * dialog suggests and closes it, as Escape would. GTK's own dialog, outside the sandbox. */
+char       *rp_test_suggested_file_name   (GtkWindow  *window,
+                                           const char *action);
 /* Points XDG_CONFIG_HOME, XDG_DATA_HOME and XDG_CACHE_HOME into @root, so a test's files
  * and settings stay its own. */
 void        rp_test_use_private_dirs      (const char *root);

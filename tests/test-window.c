@@ -178,6 +178,14 @@ test_paint_and_export (void)
   window_pixel (window, after_px, 2300, 1400, a);
   g_assert_cmpmem (a, 4, b, 4);
 
+  /* Export Mask offers a name after the photo's; the dialog, cancelled, leaves nothing behind
+   * when the window goes. */
+  {
+    g_autofree char *name = rp_test_suggested_file_name (GTK_WINDOW (window), "win.export-mask");
+
+    g_assert_cmpstr (name, ==, "kite-mask.png");
+  }
+
   /* Export Mask writes the API format at the photo's exact size. */
   rp_window_export_mask_async (window, mask_file, NULL, store_result, &exported);
   rp_test_wait_until (result_ready, &exported, 30);
