@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -174,6 +175,40 @@ rp_test_use_private_dirs (const char *root)
 
       g_setenv (vars[i][0], dir, TRUE);
     }
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  GtkWidget *child;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+char *
+rp_test_visible_text (GtkWidget *widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_text (widget, text);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+rp_test_shows_line (GtkWidget  *widget,
+                    const char *line)
+{
+  g_autofree char *text = rp_test_visible_text (widget);
+  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
+  g_autofree char *haystack = g_strdup_printf ("\n%s", text);
+
+  return strstr (haystack, needle) != NULL;
 }
 
 static GtkWindow *

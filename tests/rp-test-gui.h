@@ -42,6 +42,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpTestPixels, rp_test_pixels_free)
 /* The visible AdwMessageDialog, if any, and a condition for rp_test_wait_until(). */
 GtkWidget  *rp_test_find_message_dialog   (void);
 gboolean    rp_test_message_dialog_shown  (gpointer    unused);
+/* The text of every label of @widget on screen, a line each, in widget order. */
+char       *rp_test_visible_text          (GtkWidget  *widget);
+/* Whether one of those labels reads exactly @line. */
+gboolean    rp_test_shows_line            (GtkWidget  *widget,
+                                           const char *line);
 /* Activates @action of @window, which opens a save dialog; returns the file name the
  * dialog suggests and closes it, as Escape would. GTK's own dialog, outside the sandbox. */
 char       *rp_test_suggested_file_name   (GtkWindow  *window,

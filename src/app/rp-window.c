@@ -1021,7 +1021,8 @@ GtkWindow *
 rp_window_show_entry (RpWindow       *self,
                       RpHistoryEntry *entry)
 {
-  RpEntryWindow *entry_window = rp_entry_window_new (GTK_WINDOW (self), entry);
+  RpEntryWindow *entry_window = rp_entry_window_new (GTK_WINDOW (self), entry,
+                                                     rp_gallery_get_registry (self->gallery));
 
   g_signal_connect_object (entry_window, "continue-editing", G_CALLBACK (on_continue_editing), self,
                            G_CONNECT_SWAPPED);
@@ -1218,6 +1219,7 @@ on_application_changed (RpWindow   *self,
     {
       RpApplication *rp_app = RP_APPLICATION (app);
 
+      rp_gallery_set_registry (self->gallery, rp_application_get_registry (rp_app));
       rp_gallery_set_history (self->gallery, rp_application_get_history (rp_app));
       rp_sidebar_setup (self->sidebar, rp_application_get_registry (rp_app),
                         rp_application_get_secrets (rp_app), self->settings);
