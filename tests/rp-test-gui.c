@@ -211,6 +211,65 @@ rp_test_shows_line (GtkWidget  *widget,
   return strstr (haystack, needle) != NULL;
 }
 
+/* The shortcut @trigger fires in @controller, if any. */
+static GtkShortcut *
+find_shortcut (GtkShortcutController *controller,
+               GtkShortcutTrigger    *trigger)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (controller)); i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), i);
+
+      if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+        return g_steal_pointer (&shortcut);
+    }
+  return NULL;
+}
+
+gboolean
+rp_test_press_accel (GtkWindow  *window,
+                     const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) trigger = NULL;
+  GtkApplication *app = gtk_window_get_application (window);
+  guint key, i;
+  GdkModifierType mods;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  trigger = gtk_keyval_trigger_new (key, mods);
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      g_autoptr(GtkShortcut) shortcut = NULL;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      shortcut = find_shortcut (GTK_SHORTCUT_CONTROLLER (controller), trigger);
+      if (shortcut != NULL)
+        return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (window),
+                                             gtk_shortcut_get_arguments (shortcut));
+    }
+  /* The application's accelerators apply to its windows only. */
+  if (app != NULL)
+    {
+      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (app, accel);
+
+      for (i = 0; actions[i] != NULL; i++)
+        {
+          g_autofree char *name = NULL;
+          g_autoptr(GVariant) target = NULL;
+
+          g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
+          if (gtk_widget_activate_action_variant (GTK_WIDGET (window), name, target))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static GtkWindow *
 find_file_chooser (void)
 {

@@ -47,6 +47,11 @@ char       *rp_test_visible_text          (GtkWidget  *widget);
 /* Whether one of those labels reads exactly @line. */
 gboolean    rp_test_shows_line            (GtkWidget  *widget,
                                            const char *line);
+/* Does what pressing @accel (e.g. "<Control>w") in @window does: the window's own
+ * shortcuts, then the application's accelerators if the window is the application's.
+ * Returns whether anything was bound to the key. */
+gboolean    rp_test_press_accel           (GtkWindow  *window,
+                                           const char *accel);
 /* Activates @action of @window, which opens a save dialog; returns the file name the
  * dialog suggests and closes it, as Escape would. GTK's own dialog, outside the sandbox. */
 char       *rp_test_suggested_file_name   (GtkWindow  *window,

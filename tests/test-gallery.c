@@ -404,7 +404,8 @@ test_names (void)
   g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Input"));
   g_assert_null (strstr (details, "patchmatch"));
   g_assert_null (strstr (details, "No prompt"));
-  gtk_window_close (entry_window);
+  /* Ctrl+W closes it, as the Keyboard Shortcuts window says. */
+  g_assert_true (rp_test_press_accel (entry_window, "<Control>w"));
   rp_test_wait_until (no_entry_window, NULL, 10);
 
   /* An edit with a prompt: the prompt names it; the files were sent. */
@@ -417,13 +418,13 @@ test_names (void)
   g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Prompt"));
   g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Sent"));
   g_assert_null (strstr (details, "gpt-image"));
-  gtk_window_close (entry_window);
+  g_assert_true (rp_test_press_accel (entry_window, "Escape"));
   rp_test_wait_until (no_entry_window, NULL, 10);
 
   /* A provider no longer set up: the ids the history kept. */
   entry_window = open_entry (window, relay);
   g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "my-relay · flux-door"));
-  gtk_window_close (entry_window);
+  g_assert_true (rp_test_press_accel (entry_window, "<Control>w"));
   rp_test_wait_until (no_entry_window, NULL, 10);
 
   gtk_window_destroy (GTK_WINDOW (window));
