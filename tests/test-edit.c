@@ -869,6 +869,16 @@ test_notification (void)
   rp_test_wait_until (notified, GUINT_TO_POINTER (before), 10);
   g_assert_cmpstr (g_ptr_array_index (notifications, before), ==, "Edit Finished\na lighthouse");
 
+  /* The offline fill reads no prompt: the notification names the fill, as its row does. */
+  g_clear_object (&job);
+  before = notifications->len;
+  g_assert_true (rp_sidebar_select (sidebar, "local", NULL));
+  job = g_object_ref (rp_window_generate (window));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  rp_test_wait_until (notified, GUINT_TO_POINTER (before), 10);
+  g_assert_cmpstr (g_ptr_array_index (notifications, before), ==, "Edit Finished\nContent-Aware Fill");
+
   gtk_window_destroy (GTK_WINDOW (other));
   g_object_unref (job);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -465,12 +465,12 @@ notify_finished (RpWindow *self,
     return;
   notification = g_notification_new (done ? _("Edit Finished") : _("Edit Failed"));
   if (done)
-    g_notification_set_body (notification, rp_job_get_prompt (job));
+    g_notification_set_body (notification, rp_job_row_title (job));
   else
     {
       const GError *error = rp_job_get_error (job);
 
-      g_notification_set_body (notification, error ? error->message : rp_job_get_prompt (job));
+      g_notification_set_body (notification, error ? error->message : rp_job_row_title (job));
     }
   g_notification_set_default_action (notification, "app.present");
   id = g_strdup_printf ("edit-%p", (gpointer) job);
