@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -174,4 +175,135 @@ rp_test_use_private_dirs (const char *root)
 
       g_setenv (vars[i][0], dir, TRUE);
     }
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  GtkWidget *child;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+char *
+rp_test_visible_text (GtkWidget *widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_text (widget, text);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+rp_test_shows_line (GtkWidget  *widget,
+                    const char *line)
+{
+  g_autofree char *text = rp_test_visible_text (widget);
+  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
+  g_autofree char *haystack = g_strdup_printf ("\n%s", text);
+
+  return strstr (haystack, needle) != NULL;
+}
+
+/* The shortcut @trigger fires in @controller, if any. */
+static GtkShortcut *
+find_shortcut (GtkShortcutController *controller,
+               GtkShortcutTrigger    *trigger)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (controller)); i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), i);
+
+      if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+        return g_steal_pointer (&shortcut);
+    }
+  return NULL;
+}
+
+gboolean
+rp_test_press_accel (GtkWindow  *window,
+                     const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) trigger = NULL;
+  GtkApplication *app = gtk_window_get_application (window);
+  guint key, i;
+  GdkModifierType mods;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  trigger = gtk_keyval_trigger_new (key, mods);
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      g_autoptr(GtkShortcut) shortcut = NULL;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      shortcut = find_shortcut (GTK_SHORTCUT_CONTROLLER (controller), trigger);
+      if (shortcut != NULL)
+        return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (window),
+                                             gtk_shortcut_get_arguments (shortcut));
+    }
+  /* The application's accelerators apply to its windows only. */
+  if (app != NULL)
+    {
+      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (app, accel);
+
+      for (i = 0; actions[i] != NULL; i++)
+        {
+          g_autofree char *name = NULL;
+          g_autoptr(GVariant) target = NULL;
+
+          g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
+          if (gtk_widget_activate_action_variant (GTK_WIDGET (window), name, target))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer unused)
+{
+  return find_file_chooser () != NULL;
+}
+
+char *
+rp_test_suggested_file_name (GtkWindow  *window,
+                             const char *action)
+{
+  GtkWindow *chooser;
+  char *name;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  rp_test_wait_until (file_chooser_shown, NULL, 20);
+  chooser = find_file_chooser ();
+  /* Closed before its first frame, GTK 4.8 later sends a resize to the finalized dialog. */
+  rp_test_wait_frame (GTK_WIDGET (chooser));
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  gtk_window_close (chooser);
+  return name;
 }

@@ -42,6 +42,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpTestPixels, rp_test_pixels_free)
 /* The visible AdwMessageDialog, if any, and a condition for rp_test_wait_until(). */
 GtkWidget  *rp_test_find_message_dialog   (void);
 gboolean    rp_test_message_dialog_shown  (gpointer    unused);
+/* The text of every label of @widget on screen, a line each, in widget order. */
+char       *rp_test_visible_text          (GtkWidget  *widget);
+/* Whether one of those labels reads exactly @line. */
+gboolean    rp_test_shows_line            (GtkWidget  *widget,
+                                           const char *line);
+/* Does what pressing @accel (e.g. "<Control>w") in @window does: the window's own
+ * shortcuts, then the application's accelerators if the window is the application's.
+ * Returns whether anything was bound to the key. */
+gboolean    rp_test_press_accel           (GtkWindow  *window,
+                                           const char *accel);
+/* Activates @action of @window, which opens a save dialog; returns the file name the
+ * dialog suggests and closes it, as Escape would. GTK's own dialog, outside the sandbox. */
+char       *rp_test_suggested_file_name   (GtkWindow  *window,
+                                           const char *action);
 /* Points XDG_CONFIG_HOME, XDG_DATA_HOME and XDG_CACHE_HOME into @root, so a test's files
  * and settings stay its own. */
 void        rp_test_use_private_dirs      (const char *root);

@@ -106,6 +106,42 @@ test_replace_image (void)
   g_assert_true (rp_document_get_image (doc) == result);
 }
 
+/* An applied result keeps the document's name; another photo brings its own, and undo
+ * takes it back. */
+static void
+test_name (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (200, 100, FALSE);
+  g_autoptr(RpImage) photo = rp_image_new_from_pixbuf (pixbuf, "kite.jpg");
+  g_autoptr(RpImage) result = rp_image_new_from_pixbuf (pixbuf, "result-0.png");
+  g_autoptr(RpImage) other = rp_image_new_from_pixbuf (pixbuf, "lamp.png");
+  g_autoptr(RpDocument) doc = rp_document_new (photo);
+  int notified = 0;
+
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "kite.jpg");
+  g_signal_connect (doc, "notify::name", G_CALLBACK (on_notify), &notified);
+  rp_document_replace_image (doc, result, "Apply Result");
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "kite.jpg");
+  g_assert_cmpint (notified, ==, 0);
+
+  rp_document_replace_image_named (doc, other, "lamp.png", "Use Reference as Base Image");
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "lamp.png");
+  g_assert_cmpint (notified, ==, 1);
+  g_assert_true (rp_document_undo (doc));
+  g_assert_true (rp_document_get_image (doc) == result);
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "kite.jpg");
+  g_assert_cmpint (notified, ==, 2);
+  g_assert_true (rp_document_redo (doc));
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "lamp.png");
+  g_assert_true (rp_document_undo (doc));
+  g_assert_true (rp_document_undo (doc));
+  g_assert_true (rp_document_get_image (doc) == photo);
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "kite.jpg");
+
+  rp_document_set_name (doc, "beach.png");
+  g_assert_cmpstr (rp_document_get_name (doc), ==, "beach.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +151,7 @@ main (int   argc,
   g_test_add_func ("/repaint/document/undo-redo", test_undo_redo);
   g_test_add_func ("/repaint/document/depth-and-memory", test_depth_and_memory);
   g_test_add_func ("/repaint/document/replace-image", test_replace_image);
+  g_test_add_func ("/repaint/document/name", test_name);
 
   return g_test_run ();
 }

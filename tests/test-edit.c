@@ -213,8 +213,11 @@ test_references (void)
   g_assert_cmpstr (rp_image_get_display_name (rp_document_get_image (document)), ==, "lamp.png");
   g_assert_true (reference_name (strip, 1) == rp_image_get_display_name (photo));
   g_assert_cmpint (rp_mask_get_width (rp_document_get_mask (document)), ==, 120);
+  /* Another photo, under its own name; undo brings back the first and its name. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "lamp.png — Repaint");
   g_assert_true (rp_document_undo (document));
   g_assert_true (rp_document_get_image (document) == photo);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "kite.jpg — Repaint");
 
   /* DALL·E 2 takes the photo alone: the references stay but are marked, Generate says why. */
   g_assert_true (rp_sidebar_select (sidebar, "openai", "dall-e-2"));
@@ -514,6 +517,14 @@ test_generate_apply_chain (void)
   g_assert_true (rp_document_get_image (document) == photo);
   g_assert_true (rp_document_redo (document));
   g_assert_true (rp_document_get_image (document) == applied);
+  /* It is still the photo that was opened, edited: its name stays, in the title and in
+   * the names offered for saving. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "kite.jpg — Repaint");
+  {
+    g_autofree char *name = rp_test_suggested_file_name (GTK_WINDOW (window), "win.export-mask");
+
+    g_assert_cmpstr (name, ==, "kite-mask.png");
+  }
 
   /* A second edit starts from the first one's result. */
   rp_fake_provider_clear_requests (fake);
@@ -538,7 +549,19 @@ test_generate_apply_chain (void)
   g_assert_cmpint (rgb[1], ==, 0xc0);
   pixel_at (rp_image_get_pixbuf (rp_window_get_review_image (window)), 480, 1160, rgb);
   g_assert_cmpint (rgb[0], ==, 0xe0);
+  {
+    g_autofree char *name = rp_test_suggested_file_name (GTK_WINDOW (window), "win.save-result");
+
+    g_assert_cmpstr (name, ==, "kite (edited).png");
+  }
+  /* The history knows the second edit was made on kite.jpg too. */
+  {
+    JsonObject *source = json_object_get_object_member (rp_history_entry_get_metadata (rp_job_get_entry (job)), "source");
+
+    g_assert_cmpstr (json_object_get_string_member (source, "name"), ==, "kite.jpg");
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-result", NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "kite.jpg — Repaint");
   rp_test_wait_frame (GTK_WIDGET (window));
   rp_test_save_screenshot (GTK_WIDGET (window), "edit-chained.png");
 
@@ -846,6 +869,16 @@ test_notification (void)
   rp_test_wait_until (notified, GUINT_TO_POINTER (before), 10);
   g_assert_cmpstr (g_ptr_array_index (notifications, before), ==, "Edit Finished\na lighthouse");
 
+  /* The offline fill reads no prompt: the notification names the fill, as its row does. */
+  g_clear_object (&job);
+  before = notifications->len;
+  g_assert_true (rp_sidebar_select (sidebar, "local", NULL));
+  job = g_object_ref (rp_window_generate (window));
+  rp_test_wait_until (job_finished, job, 60);
+  g_assert_cmpint (rp_job_get_state (job), ==, RP_JOB_STATE_DONE);
+  rp_test_wait_until (notified, GUINT_TO_POINTER (before), 10);
+  g_assert_cmpstr (g_ptr_array_index (notifications, before), ==, "Edit Finished\nContent-Aware Fill");
+
   gtk_window_destroy (GTK_WINDOW (other));
   g_object_unref (job);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1124,6 +1157,8 @@ test_from_history (void)
   document = rp_window_get_document (window);
   composite = rp_history_entry_get_composite (entry, 0);
   g_assert_true (g_file_equal (rp_image_get_file (rp_document_get_image (document)), composite));
+  /* It is kite.jpg, edited: the title says so, not the result's file name. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "kite.jpg — Repaint");
   for (int y = 380; y < 580; y += 5)
     for (int x = 580; x < 840; x += 5)
       g_assert_cmpint (rp_mask_get_pixel (rp_document_get_mask (document), x, y), ==, rp_mask_get_pixel (painted, x, y));

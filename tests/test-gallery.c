@@ -38,12 +38,13 @@ write_stream (GOutputStream *stream,
 
 /* A finished edit made the way the service makes them: inputs, results, composites. */
 static RpHistoryEntry *
-make_entry (RpHistory       *history,
-            const char      *prompt,
-            const char      *provider,
-            RpHistoryStatus  status,
-            guint32          result_rgba,
-            guint            n_results)
+make_entry_with_model (RpHistory       *history,
+                       const char      *prompt,
+                       const char      *provider,
+                       const char      *model,
+                       RpHistoryStatus  status,
+                       guint32          result_rgba,
+                       guint            n_results)
 {
   g_autoptr(GdkPixbuf) original = rp_test_pattern_pixbuf (320, 200, FALSE);
   g_autoptr(GBytes) original_png = encode_png (original);
@@ -60,7 +61,7 @@ make_entry (RpHistory       *history,
   g_assert_true (rp_history_draft_set_thumbnail (draft, original, &error));
   json_object_set_string_member (meta, "prompt", prompt);
   json_object_set_string_member (meta, "provider", provider);
-  json_object_set_string_member (meta, "model", "gpt-image-1.5");
+  json_object_set_string_member (meta, "model", model);
   json_object_set_string_member (params, "quality", "high");
   json_object_set_int_member (params, "n", n_results);
   json_object_set_object_member (meta, "params", g_steal_pointer (&params));
@@ -95,12 +96,38 @@ make_entry (RpHistory       *history,
   return entry;
 }
 
+static RpHistoryEntry *
+make_entry (RpHistory       *history,
+            const char      *prompt,
+            const char      *provider,
+            RpHistoryStatus  status,
+            guint32          result_rgba,
+            guint            n_results)
+{
+  return make_entry_with_model (history, prompt, provider, "gpt-image-1.5", status, result_rgba, n_results);
+}
+
 static gboolean
 history_has (gpointer data)
 {
   RpHistory *history = rp_application_get_history (app);
 
   return g_list_model_get_n_items (G_LIST_MODEL (history)) == GPOINTER_TO_UINT (data);
+}
+
+/* Reads the history the entries were written to and shows it in a new window. */
+static RpWindow *
+show_history (guint n_entries)
+{
+  RpWindow *window;
+
+  g_assert_true (rp_history_load (rp_application_get_history (app), NULL, NULL));
+  rp_test_wait_until (history_has, GUINT_TO_POINTER (n_entries), 10);
+  window = rp_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  rp_test_show_window (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "history"));
+  return window;
 }
 
 static GtkWindow *
@@ -161,13 +188,7 @@ test_gallery (void)
   g_usleep (2000);
   sky = make_entry (writer, "make the sky golden", "openai", RP_HISTORY_STATUS_DONE, 0xe8b32aff, 1);
 
-  g_assert_true (rp_history_load (history, NULL, NULL));
-  rp_test_wait_until (history_has, GUINT_TO_POINTER (4), 10);
-
-  window = rp_window_new (GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  rp_test_show_window (GTK_WINDOW (window));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "history"));
+  window = show_history (4);
   gallery = rp_window_get_gallery (window);
   visible = rp_gallery_get_visible (gallery);
   g_test_message ("history items %u, filtered %u, underlying %p", g_list_model_get_n_items (G_LIST_MODEL (history)), g_list_model_get_n_items (visible), (void *) gtk_filter_list_model_get_model (GTK_FILTER_LIST_MODEL (visible)));
@@ -247,6 +268,168 @@ test_gallery (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkDropDown *
+find_provider_filter (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      if (GTK_IS_STRING_LIST (model) &&
+          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), "All Providers") == 0)
+        return GTK_DROP_DOWN (widget);
+    }
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_provider_filter (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+string_position (GListModel *list,
+                 const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i), text) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static GtkWindow *
+open_entry (RpWindow       *window,
+            RpHistoryEntry *entry)
+{
+  RpHistory *history = rp_application_get_history (app);
+  GtkWindow *entry_window = rp_window_show_entry (window, rp_history_lookup (history, rp_history_entry_get_id (entry)));
+
+  rp_test_wait_until (entry_window_ready, NULL, 10);
+  rp_test_wait_frame (GTK_WIDGET (entry_window));
+  return entry_window;
+}
+
+static gboolean
+no_entry_window (gpointer data)
+{
+  return find_toplevel (RP_TYPE_ENTRY_WINDOW) == NULL;
+}
+
+/* Cards, the provider filter and the entry window name providers and models as the
+ * sidebar does; the offline fill's edits, which have no prompt, are named after the fill;
+ * a provider no longer set up shows the id the history kept. */
+static void
+test_names (void)
+{
+  RpHistory *history = rp_application_get_history (app);
+  g_autoptr(RpHistory) writer = rp_history_new (rp_history_get_dir (history));
+  g_autoptr(RpHistoryEntry) fill = NULL;
+  g_autoptr(RpHistoryEntry) kite = NULL;
+  g_autoptr(RpHistoryEntry) relay = NULL;
+  g_autofree char *cards = NULL;
+  g_autofree char *details = NULL;
+  GListModel *visible, *providers;
+  GtkDropDown *filter;
+  GtkWindow *entry_window;
+  RpWindow *window;
+  RpGallery *gallery;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
+  fill = make_entry_with_model (writer, "", "local", "patchmatch", RP_HISTORY_STATUS_DONE, 0x5a8ad6ff, 1);
+  g_usleep (2000);
+  kite = make_entry (writer, "a red kite over the sea", "openai", RP_HISTORY_STATUS_DONE, 0xd62a2aff, 1);
+  g_usleep (2000);
+  /* A relay the person has removed since. */
+  relay = make_entry_with_model (writer, "a blue door", "my-relay", "flux-door", RP_HISTORY_STATUS_DONE, 0x2a2ad6ff, 1);
+  window = show_history (3);
+  gallery = rp_window_get_gallery (window);
+  visible = rp_gallery_get_visible (gallery);
+  while (rp_thumbnail_cache_get_n_decoded (rp_gallery_get_thumbnails (gallery)) < 3)
+    g_main_context_iteration (NULL, TRUE);
+  rp_test_wait_frame (GTK_WIDGET (window));
+  rp_test_save_screenshot (GTK_WIDGET (window), "gallery-names.png");
+
+  /* The cards. */
+  cards = rp_test_visible_text (GTK_WIDGET (gallery));
+  g_test_message ("cards:\n%s", cards);
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (gallery), "Content-Aware Fill"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (gallery), "Offline Fill"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (gallery), "a red kite over the sea"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (gallery), "OpenAI · GPT Image 1.5"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (gallery), "my-relay · flux-door"));
+  g_assert_null (strstr (cards, "No prompt"));
+  g_assert_null (strstr (cards, "local"));
+  g_assert_null (strstr (cards, "patchmatch"));
+  g_assert_null (strstr (cards, "gpt-image"));
+
+  /* The provider filter lists names and filters by the provider behind the name. */
+  filter = find_provider_filter (GTK_WIDGET (gallery));
+  g_assert_nonnull (filter);
+  providers = gtk_drop_down_get_model (filter);
+  g_assert_cmpuint (g_list_model_get_n_items (providers), ==, 4);
+  g_assert_cmpuint (string_position (providers, "OpenAI"), !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (string_position (providers, "my-relay"), !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (string_position (providers, "openai"), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (string_position (providers, "local"), ==, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (filter, string_position (providers, "Offline Fill"));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  {
+    g_autoptr(RpHistoryEntry) shown = g_list_model_get_item (visible, 0);
+
+    g_assert_cmpstr (rp_history_entry_get_id (shown), ==, rp_history_entry_get_id (fill));
+  }
+  gtk_drop_down_set_selected (filter, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 3);
+  /* Search finds an edit by the name on its card. */
+  rp_gallery_set_search (gallery, "content-aware");
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  rp_gallery_set_search (gallery, "");
+
+  /* The offline fill's edit: named after the fill, no empty prompt, and what it kept is its
+   * input, not an upload. */
+  entry_window = open_entry (window, fill);
+  rp_test_save_screenshot (GTK_WIDGET (entry_window), "entry-window-offline-fill.png");
+  details = rp_test_visible_text (GTK_WIDGET (entry_window));
+  g_test_message ("entry window:\n%s", details);
+  g_assert_cmpstr (gtk_window_get_title (entry_window), ==, "Content-Aware Fill");
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Content-Aware Fill"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Offline Fill"));
+  g_assert_false (rp_test_shows_line (GTK_WIDGET (entry_window), "Prompt"));
+  g_assert_false (rp_test_shows_line (GTK_WIDGET (entry_window), "Sent"));
+  g_assert_false (rp_test_shows_line (GTK_WIDGET (entry_window), "The exact files that were uploaded"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Input"));
+  g_assert_null (strstr (details, "patchmatch"));
+  g_assert_null (strstr (details, "No prompt"));
+  /* Ctrl+W closes it, as the Keyboard Shortcuts window says. */
+  g_assert_true (rp_test_press_accel (entry_window, "<Control>w"));
+  rp_test_wait_until (no_entry_window, NULL, 10);
+
+  /* An edit with a prompt: the prompt names it; the files were sent. */
+  entry_window = open_entry (window, kite);
+  g_clear_pointer (&details, g_free);
+  details = rp_test_visible_text (GTK_WIDGET (entry_window));
+  g_assert_cmpstr (gtk_window_get_title (entry_window), ==, "a red kite over the sea");
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "a red kite over the sea"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "OpenAI · GPT Image 1.5"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Prompt"));
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "Sent"));
+  g_assert_null (strstr (details, "gpt-image"));
+  g_assert_true (rp_test_press_accel (entry_window, "Escape"));
+  rp_test_wait_until (no_entry_window, NULL, 10);
+
+  /* A provider no longer set up: the ids the history kept. */
+  entry_window = open_entry (window, relay);
+  g_assert_true (rp_test_shows_line (GTK_WIDGET (entry_window), "my-relay · flux-door"));
+  g_assert_true (rp_test_press_accel (entry_window, "<Control>w"));
+  rp_test_wait_until (no_entry_window, NULL, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +446,8 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/repaint/gallery/browse-open-delete-clear", test_gallery);
+  /* After the first: it starts from the history that one cleared. */
+  g_test_add_func ("/repaint/gallery/names", test_names);
   status = g_test_run ();
   rp_test_tmpdir_remove (data_home);
   return status;

@@ -63,6 +63,8 @@ test_round_trip (void)
   RpImage *ref;
 
   state->image = write_and_load (tmp, "photo.png", 200, 150);
+  /* The window's name for it: the photo a result applied to photo.png came from. */
+  state->name = g_strdup ("kite.jpg");
   state->mask = rp_mask_new (200, 150);
   rp_mask_dab (state->mask, 60, 70, 20, 0.5, RP_MASK_OP_PAINT);
   g_ptr_array_add (state->references, rp_image_new_from_pixbuf (pasted, "Pasted Image"));
@@ -91,6 +93,7 @@ test_round_trip (void)
   g_assert_nonnull (loaded);
   photo_path = g_file_get_path (rp_image_get_file (loaded->image));
   g_assert_true (g_str_has_suffix (photo_path, "photo.png"));
+  g_assert_cmpstr (loaded->name, ==, "kite.jpg");
   g_assert_true (pixels_equal (rp_image_get_pixbuf (loaded->image), rp_image_get_pixbuf (state->image)));
   /* The soft edge of a half-hard dab keeps its exact coverage. */
   g_assert_cmpint (rp_mask_get_pixel (loaded->mask, 60, 70), ==, 255);
@@ -138,6 +141,7 @@ test_lost_reference (void)
   g_assert_no_error (error);
   g_assert_true (pixels_equal (rp_image_get_pixbuf (loaded->image), pixbuf));
   g_assert_cmpstr (rp_image_get_display_name (loaded->image), ==, "Pasted Image");
+  g_assert_null (loaded->name);
   g_assert_true (rp_mask_is_empty (loaded->mask));
   g_assert_cmpuint (loaded->references->len, ==, 1);
   g_assert_cmpstr (rp_image_get_display_name (g_ptr_array_index (loaded->references, 0)), ==, "kept.png");

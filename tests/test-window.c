@@ -178,6 +178,14 @@ test_paint_and_export (void)
   window_pixel (window, after_px, 2300, 1400, a);
   g_assert_cmpmem (a, 4, b, 4);
 
+  /* Export Mask offers a name after the photo's; the dialog, cancelled, leaves nothing behind
+   * when the window goes. */
+  {
+    g_autofree char *name = rp_test_suggested_file_name (GTK_WINDOW (window), "win.export-mask");
+
+    g_assert_cmpstr (name, ==, "kite-mask.png");
+  }
+
   /* Export Mask writes the API format at the photo's exact size. */
   rp_window_export_mask_async (window, mask_file, NULL, store_result, &exported);
   rp_test_wait_until (result_ready, &exported, 30);
@@ -450,6 +458,14 @@ session_has_prompt (gpointer data)
 }
 
 static gboolean
+session_has_result (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_load_contents (data, NULL, &text, NULL, NULL, NULL) && strstr (text, "result-0.png") != NULL;
+}
+
+static gboolean
 strip_has_one (gpointer data)
 {
   return !rp_reference_strip_get_busy (data) && rp_reference_strip_get_n_references (data) == 1;
@@ -543,6 +559,29 @@ test_session_restore (void)
       g_assert_cmpmem (gdk_pixbuf_read_pixels (got) + y * gdk_pixbuf_get_rowstride (got), 200 * 3,
                        gdk_pixbuf_read_pixels (pattern) + y * gdk_pixbuf_get_rowstride (pattern), 200 * 3);
   }
+  gtk_window_destroy (GTK_WINDOW (third));
+
+  /* An applied result comes in a file of its own ("result-0.png" in the history), but it is
+   * the opened photo, edited: after a restart the window still bears the photo's name. */
+  g_file_delete (state_file, NULL, NULL);
+  third = new_window ();
+  rp_test_show_window (GTK_WINDOW (third));
+  rp_window_open_file (third, file);
+  rp_test_wait_until (document_ready, third, 30);
+  {
+    RpImage *photo = rp_document_get_image (rp_window_get_document (third));
+    g_autoptr(RpImage) result = rp_image_new_from_pixbuf (rp_image_get_pixbuf (photo), "result-0.png");
+
+    rp_document_replace_image (rp_window_get_document (third), result, "Apply Result");
+  }
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (third)), ==, "kite.jpg — Repaint");
+  rp_test_wait_until (session_has_result, state_file, 20);
+  gtk_window_destroy (GTK_WINDOW (third));
+  third = new_window ();
+  rp_test_show_window (GTK_WINDOW (third));
+  rp_window_restore_session (third);
+  rp_test_wait_until (document_ready, third, 30);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (third)), ==, "kite.jpg — Repaint");
   gtk_window_destroy (GTK_WINDOW (third));
 }
 

@@ -31,6 +31,7 @@ struct _RpEntryWindow
 
   /* Owned */
   RpHistoryEntry   *entry;
+  RpProviderRegistry *registry;
   GCancellable     *cancellable;
   GCancellable     *load_cancellable;
   GdkTexture       *result_texture;
@@ -317,23 +318,27 @@ fill_details (RpEntryWindow *self)
   g_autoptr(GDateTime) local = g_date_time_to_local (rp_history_entry_get_created (self->entry));
   /* Translators: date and time of an edit, see strftime(3) */
   g_autofree char *created = g_date_time_format (local, _("%x %X"));
-  g_autofree char *source = NULL;
+  g_autofree char *source = rp_gallery_entry_source (self->registry, self->entry);
   const char *error_message = rp_history_entry_get_error_message (self->entry);
+  const char *prompt = rp_history_entry_get_prompt (self->entry);
+  const char *provider = rp_history_entry_get_provider (self->entry);
+  const char *model = rp_history_entry_get_model (self->entry);
   gint64 total;
   guint i;
 
-  /* Translators: provider and model of an edit, e.g. "openai · gpt-image-1.5" */
-  source = g_strdup_printf (_("%s · %s"), rp_history_entry_get_provider (self->entry),
-                            rp_history_entry_get_model (self->entry));
-  adw_window_title_set_title (self->window_title, rp_history_entry_get_prompt (self->entry));
+  /* The window's own title too: window lists and screen readers read that one. */
+  gtk_window_set_title (GTK_WINDOW (self), rp_gallery_entry_title (self->registry, self->entry));
+  adw_window_title_set_title (self->window_title, rp_gallery_entry_title (self->registry, self->entry));
   adw_window_title_set_subtitle (self->window_title, source);
 
   add_row (self->details_group, _("Status"), rp_gallery_status_label (status));
   if (error_message != NULL)
     gtk_widget_add_css_class (add_row (self->details_group, _("Problem"), error_message), "error");
-  add_row (self->details_group, _("Prompt"), rp_history_entry_get_prompt (self->entry));
-  add_row (self->details_group, _("Provider"), rp_history_entry_get_provider (self->entry));
-  add_row (self->details_group, _("Model"), rp_history_entry_get_model (self->entry));
+  if (*prompt != '\0')
+    add_row (self->details_group, _("Prompt"), prompt);
+  add_row (self->details_group, _("Provider"), rp_gallery_provider_name (self->registry, provider));
+  if (*model != '\0')
+    add_row (self->details_group, _("Model"), rp_gallery_model_name (self->registry, provider, model));
   add_row (self->details_group, _("Started"), created);
   total = rp_json_get_int_or (rp_json_get_object (meta, "usage"), "total_tokens", -1);
   if (total >= 0)
@@ -388,6 +393,13 @@ fill_details (RpEntryWindow *self)
                               rp_json_get_int_or (input, "height", 0),
                               mime != NULL ? mime : "", size);
       add_row (self->inputs_group, role_label (role), text);
+    }
+  /* The offline fill uploads nothing: what it kept is what it worked from. */
+  if (rp_gallery_entry_is_local (self->registry, self->entry))
+    {
+      adw_preferences_group_set_title (self->inputs_group, _("Input"));
+      adw_preferences_group_set_description (self->inputs_group,
+                                             _("The photo and mask the fill used; nothing was uploaded"));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->inputs_group), rp_history_entry_get_n_inputs (self->entry) > 0);
 }
@@ -640,6 +652,7 @@ rp_entry_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->entry);
+  g_clear_object (&self->registry);
   g_clear_object (&self->result_texture);
   g_clear_object (&self->original_texture);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_ENTRY_WINDOW);
@@ -704,6 +717,9 @@ rp_entry_window_class_init (RpEntryWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "entry.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "entry.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  /* As in the main window (an application accelerator there); this window is not the
+   * application's, so it binds the key itself. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
@@ -733,21 +749,25 @@ rp_entry_window_init (RpEntryWindow *self)
  * rp_entry_window_new:
  * @parent: the main window
  * @entry: the edit to show
+ * @registry: (nullable): where the names of providers and models are looked up
  *
  * Returns: (transfer full): a window showing the edit's results, inputs and parameters
  */
 RpEntryWindow *
-rp_entry_window_new (GtkWindow      *parent,
-                     RpHistoryEntry *entry)
+rp_entry_window_new (GtkWindow          *parent,
+                     RpHistoryEntry     *entry,
+                     RpProviderRegistry *registry)
 {
   RpEntryWindow *self;
   g_autoptr(GFile) original = NULL;
   guint i, n;
 
   g_return_val_if_fail (RP_IS_HISTORY_ENTRY (entry), NULL);
+  g_return_val_if_fail (registry == NULL || RP_IS_PROVIDER_REGISTRY (registry), NULL);
 
   self = g_object_new (RP_TYPE_ENTRY_WINDOW, "transient-for", parent, NULL);
   self->entry = g_object_ref (entry);
+  self->registry = registry ? g_object_ref (registry) : NULL;
   n = rp_history_entry_get_n_outputs (entry);
   for (i = 0; n > 1 && i < n; i++)
     {

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RpEntryWindow, rp_entry_window, RP, ENTRY_WINDOW, AdwWindow)
 
 RpEntryWindow  *rp_entry_window_new        (GtkWindow      *parent,
-                                            RpHistoryEntry *entry);
+                                            RpHistoryEntry *entry,
+                                            RpProviderRegistry *registry);
 RpHistoryEntry *rp_entry_window_get_entry  (RpEntryWindow  *self);
 guint           rp_entry_window_get_result (RpEntryWindow  *self);
 void            rp_entry_window_set_result (RpEntryWindow  *self,

@@ -139,11 +139,14 @@ on_native_response (GtkNativeDialog *native,
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Dismissed");
 }
 
+/* A hidden dialog answers no more: answer for it, so that the task ends and lets go of it.
+ * Connected for as long as the dialog lives, never past it. */
 static void
 on_cancelled (GCancellable    *cancellable,
               GtkNativeDialog *native)
 {
   gtk_native_dialog_hide (native);
+  g_signal_emit_by_name (native, "response", GTK_RESPONSE_CANCEL);
 }
 
 static void
@@ -183,9 +186,12 @@ run_chooser (GtkWindow           *parent,
   /* The task keeps the dialog alive until it answers. */
   g_task_set_task_data (task, native, g_object_unref);
   g_signal_connect (native, "response", G_CALLBACK (on_native_response), task);
-  if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), native, NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  /* Main thread only, like the windows that pass their cancellable. */
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    on_cancelled (cancellable, GTK_NATIVE_DIALOG (native));
+  else if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_cancelled), native, 0);
 }
 
 #endif

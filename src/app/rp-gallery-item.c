@@ -23,9 +23,10 @@ struct _RpGalleryItem
   GtkWidget        *time_label;
 
   /* Owned */
-  RpThumbnailCache *cache;
-  RpHistoryEntry   *entry;
-  GCancellable     *cancellable;
+  RpThumbnailCache   *cache;
+  RpProviderRegistry *registry;
+  RpHistoryEntry     *entry;
+  GCancellable       *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (RpGalleryItem, rp_gallery_item, GTK_TYPE_WIDGET)
@@ -41,6 +42,7 @@ rp_gallery_item_dispose (GObject *object)
   if (self->entry != NULL)
     g_signal_handlers_disconnect_by_data (self->entry, self);
   g_clear_object (&self->entry);
+  g_clear_object (&self->registry);
   g_clear_object (&self->cache);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -112,15 +114,18 @@ rp_gallery_item_init (RpGalleryItem *self)
 
 /**
  * rp_gallery_item_new:
+ * @registry: (nullable): where the names of providers and models are looked up
  *
  * Returns: (transfer floating): a cell for the history grid
  */
 RpGalleryItem *
-rp_gallery_item_new (RpThumbnailCache *cache)
+rp_gallery_item_new (RpThumbnailCache   *cache,
+                     RpProviderRegistry *registry)
 {
   RpGalleryItem *self = g_object_new (RP_TYPE_GALLERY_ITEM, NULL);
 
   self->cache = g_object_ref (cache);
+  self->registry = registry ? g_object_ref (registry) : NULL;
   return self;
 }
 
@@ -168,6 +173,132 @@ rp_gallery_format_time (GDateTime *time,
   return g_date_time_format (local, _("%b %-e, %Y"));
 }
 
+static RpProvider *
+lookup_provider (RpProviderRegistry *registry,
+                 const char         *provider_id)
+{
+  if (registry == NULL || provider_id == NULL || *provider_id == '\0')
+    return NULL;
+  return rp_provider_registry_lookup (registry, provider_id);
+}
+
+/**
+ * rp_gallery_provider_name:
+ * @registry: (nullable): the providers Repaint knows now
+ * @provider_id: a provider id as the history records it
+ *
+ * Returns: (transfer none): the provider's name for people, or @provider_id itself when no
+ *   provider by that id is known any more (a relay that was removed)
+ */
+const char *
+rp_gallery_provider_name (RpProviderRegistry *registry,
+                          const char         *provider_id)
+{
+  RpProvider *provider = lookup_provider (registry, provider_id);
+
+  return provider != NULL ? rp_provider_get_name (provider) : provider_id;
+}
+
+/**
+ * rp_gallery_model_name:
+ * @registry: (nullable): the providers Repaint knows now
+ *
+ * Returns: (transfer none): the model's name for people, or @model_id itself when the
+ *   provider no longer lists it
+ */
+const char *
+rp_gallery_model_name (RpProviderRegistry *registry,
+                       const char         *provider_id,
+                       const char         *model_id)
+{
+  RpProvider *provider = lookup_provider (registry, provider_id);
+  RpModelInfo *info = provider != NULL && model_id != NULL ? rp_provider_lookup_model (provider, model_id) : NULL;
+
+  return info != NULL ? rp_model_info_get_name (info) : model_id;
+}
+
+/* Whether the edit was made by a provider that reads no prompt (the offline fill). The
+ * reserved id answers even when the registry is not at hand. */
+static gboolean
+takes_no_prompt (RpProviderRegistry *registry,
+                 RpHistoryEntry     *entry)
+{
+  const char *provider_id = rp_history_entry_get_provider (entry);
+  RpProvider *provider = lookup_provider (registry, provider_id);
+
+  if (provider != NULL)
+    return rp_provider_is_local (provider);
+  return g_str_equal (provider_id, RP_PROVIDER_RESERVED_ID);
+}
+
+/* An edit without words is named after what made it: "Content-Aware Fill". */
+static gboolean
+titled_by_model (RpProviderRegistry *registry,
+                 RpHistoryEntry     *entry)
+{
+  return *rp_history_entry_get_prompt (entry) == '\0' && *rp_history_entry_get_model (entry) != '\0' &&
+         takes_no_prompt (registry, entry);
+}
+
+/**
+ * rp_gallery_entry_title:
+ * @registry: (nullable): the providers Repaint knows now
+ *
+ * Returns: (transfer none): what names the edit: its prompt; the model's name for a
+ *   provider that takes no prompt; else "No prompt"
+ */
+const char *
+rp_gallery_entry_title (RpProviderRegistry *registry,
+                        RpHistoryEntry     *entry)
+{
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (entry), NULL);
+
+  if (*rp_history_entry_get_prompt (entry) != '\0')
+    return rp_history_entry_get_prompt (entry);
+  if (titled_by_model (registry, entry))
+    return rp_gallery_model_name (registry, rp_history_entry_get_provider (entry),
+                                  rp_history_entry_get_model (entry));
+  return _("No prompt");
+}
+
+/**
+ * rp_gallery_entry_source:
+ * @registry: (nullable): the providers Repaint knows now
+ *
+ * Returns: (transfer full): who made the edit, "OpenAI · GPT Image 1.5"; only the provider
+ *   when the title already names the model
+ */
+char *
+rp_gallery_entry_source (RpProviderRegistry *registry,
+                         RpHistoryEntry     *entry)
+{
+  const char *provider_id, *model_id;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (entry), NULL);
+
+  provider_id = rp_history_entry_get_provider (entry);
+  model_id = rp_history_entry_get_model (entry);
+  if (*model_id == '\0' || titled_by_model (registry, entry))
+    return g_strdup (rp_gallery_provider_name (registry, provider_id));
+  /* Translators: provider and model of an edit, e.g. "OpenAI · GPT Image 1.5" */
+  return g_strdup_printf (_("%s · %s"), rp_gallery_provider_name (registry, provider_id),
+                          rp_gallery_model_name (registry, provider_id, model_id));
+}
+
+/**
+ * rp_gallery_entry_is_local:
+ * @registry: (nullable): the providers Repaint knows now
+ *
+ * Returns: whether the edit ran on this computer (nothing was uploaded)
+ */
+gboolean
+rp_gallery_entry_is_local (RpProviderRegistry *registry,
+                           RpHistoryEntry     *entry)
+{
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (entry), FALSE);
+  return takes_no_prompt (registry, entry);
+}
+
 static void
 on_thumbnail (GObject      *source,
               GAsyncResult *result,
@@ -194,7 +325,7 @@ update (RpGalleryItem *self)
   g_autoptr(GFile) thumb = NULL;
   g_autoptr(GdkTexture) cached = NULL;
   RpHistoryStatus status;
-  const char *prompt;
+  const char *title;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -203,11 +334,10 @@ update (RpGalleryItem *self)
     return;
 
   status = rp_history_entry_get_status (entry);
-  prompt = rp_history_entry_get_prompt (entry);
+  title = rp_gallery_entry_title (self->registry, entry);
   when = rp_gallery_format_time (rp_history_entry_get_created (entry), now);
-  /* Translators: provider and model of an edit, e.g. "OpenAI · gpt-image-1.5" */
-  source = g_strdup_printf (_("%s · %s"), rp_history_entry_get_provider (entry), rp_history_entry_get_model (entry));
-  gtk_label_set_label (GTK_LABEL (self->prompt_label), *prompt ? prompt : _("No prompt"));
+  source = rp_gallery_entry_source (self->registry, entry);
+  gtk_label_set_label (GTK_LABEL (self->prompt_label), title);
   gtk_label_set_label (GTK_LABEL (self->source_label), source);
   gtk_label_set_label (GTK_LABEL (self->time_label), when);
   gtk_label_set_label (GTK_LABEL (self->badge), rp_gallery_status_label (status));
@@ -219,8 +349,8 @@ update (RpGalleryItem *self)
   else if (status == RP_HISTORY_STATUS_INTERRUPTED)
     gtk_widget_add_css_class (self->badge, "warning");
 
-  /* Translators: accessible description of a history item: status, prompt, time */
-  accessible = g_strdup_printf (_("%s: %s, %s"), rp_gallery_status_label (status), prompt, when);
+  /* Translators: accessible description of a history item: status, its title, time */
+  accessible = g_strdup_printf (_("%s: %s, %s"), rp_gallery_status_label (status), title, when);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 
   thumb = rp_history_entry_get_thumbnail (entry);

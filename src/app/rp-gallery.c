@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rp-gallery.h"
 #include "rp-gallery-item.h"
@@ -35,11 +36,13 @@ struct _RpGallery
 
   /* Owned */
   RpHistory          *history;
+  RpProviderRegistry *registry;
   RpThumbnailCache   *thumbnails;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
-  GtkStringList      *providers;
+  GtkStringList      *providers;     /* names shown in the provider filter */
+  GPtrArray          *provider_ids;  /* interned ids in the same order; NULL first (all) */
 
   /* State */
   char               *search;      /* casefolded */
@@ -68,11 +71,12 @@ filter_func (gpointer item,
     return FALSE;
   if (self->status >= 0 && (int) rp_history_entry_get_status (entry) != self->status)
     return FALSE;
+  /* The card's title: the prompt, or the model's name for the offline fill. */
   if (self->search != NULL && *self->search != '\0')
     {
-      g_autofree char *prompt = g_utf8_casefold (rp_history_entry_get_prompt (entry), -1);
+      g_autofree char *title = g_utf8_casefold (rp_gallery_entry_title (self->registry, entry), -1);
 
-      if (strstr (prompt, self->search) == NULL)
+      if (strstr (title, self->search) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -94,11 +98,27 @@ refilter (RpGallery *self)
   update_page (self);
 }
 
-/* The provider filter lists the providers that occur in the history. */
+static int
+compare_provider_names (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  RpGallery *self = user_data;
+  const char *id_a = *(const char * const *) a;
+  const char *id_b = *(const char * const *) b;
+  int order = g_utf8_collate (rp_gallery_provider_name (self->registry, id_a),
+                              rp_gallery_provider_name (self->registry, id_b));
+
+  return order != 0 ? order : strcmp (id_a, id_b);
+}
+
+/* The provider filter lists the providers that occur in the history, by name; a provider
+ * no longer known shows the id the history keeps. */
 static void
 update_providers (RpGallery *self)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   guint i, n = self->history ? g_list_model_get_n_items (G_LIST_MODEL (self->history)) : 0;
   guint selected = 0;
@@ -106,17 +126,23 @@ update_providers (RpGallery *self)
   for (i = 0; i < n; i++)
     {
       g_autoptr(RpHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->history), i);
-      const char *provider = rp_history_entry_get_provider (entry);
+      const char *provider = g_intern_string (rp_history_entry_get_provider (entry));
 
-      if (*provider != '\0' && g_hash_table_add (seen, (gpointer) g_intern_string (provider)))
-        g_ptr_array_add (names, (gpointer) g_intern_string (provider));
+      if (*provider != '\0' && g_hash_table_add (seen, (gpointer) provider))
+        g_ptr_array_add (ids, (gpointer) provider);
     }
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  g_ptr_array_insert (names, 0, (gpointer) _("All Providers"));
+  g_ptr_array_sort_with_data (ids, compare_provider_names, self);
+  g_ptr_array_insert (ids, 0, NULL);
+  g_ptr_array_add (names, (gpointer) _("All Providers"));
+  for (i = 1; i < ids->len; i++)
+    {
+      g_ptr_array_add (names, (gpointer) rp_gallery_provider_name (self->registry, ids->pdata[i]));
+      if (g_strcmp0 (ids->pdata[i], self->provider) == 0)
+        selected = i;
+    }
   g_ptr_array_add (names, NULL);
-  for (i = 1; self->provider != NULL && names->pdata[i] != NULL; i++)
-    if (g_str_equal (names->pdata[i], self->provider))
-      selected = i;
+  g_ptr_array_unref (self->provider_ids);
+  self->provider_ids = g_steal_pointer (&ids);
 
   g_signal_handlers_block_matched (self->provider_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   gtk_string_list_splice (self->providers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->providers)),
@@ -152,8 +178,8 @@ on_filter_dropdown (RpGallery   *self,
   guint s = gtk_drop_down_get_selected (self->status_dropdown);
   const char *provider = NULL;
 
-  if (p != GTK_INVALID_LIST_POSITION && p > 0)
-    provider = gtk_string_list_get_string (self->providers, p);
+  if (p != GTK_INVALID_LIST_POSITION && p < self->provider_ids->len)
+    provider = self->provider_ids->pdata[p];
   g_free (self->provider);
   self->provider = g_strdup (provider);
   self->status = (s == GTK_INVALID_LIST_POSITION || s == 0) ? -1 : (int) status_rows[s - 1];
@@ -165,7 +191,7 @@ setup_item (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             RpGallery                *self)
 {
-  gtk_list_item_set_child (item, GTK_WIDGET (rp_gallery_item_new (self->thumbnails)));
+  gtk_list_item_set_child (item, GTK_WIDGET (rp_gallery_item_new (self->thumbnails, self->registry)));
 }
 
 static void
@@ -223,11 +249,15 @@ rp_gallery_dispose (GObject *object)
 
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->registry != NULL)
+    g_signal_handlers_disconnect_by_data (rp_provider_registry_get_providers (self->registry), self);
   g_clear_object (&self->history);
+  g_clear_object (&self->registry);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_GALLERY);
   g_clear_object (&self->selection);
   g_clear_object (&self->thumbnails);
   g_clear_object (&self->providers);
+  g_clear_pointer (&self->provider_ids, g_ptr_array_unref);
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->provider, g_free);
 
@@ -282,6 +312,7 @@ rp_gallery_init (RpGallery *self)
   self->status = -1;
   self->thumbnails = rp_thumbnail_cache_new (THUMBNAIL_CACHE_ITEMS);
   self->providers = gtk_string_list_new (NULL);
+  self->provider_ids = g_ptr_array_new ();
   gtk_drop_down_set_model (self->provider_dropdown, G_LIST_MODEL (self->providers));
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
@@ -332,6 +363,56 @@ rp_gallery_set_history (RpGallery *self,
   gtk_filter_list_model_set_model (self->filtered, history ? G_LIST_MODEL (history) : NULL);
   update_providers (self);
   update_page (self);
+}
+
+/* The cells look names up in the registry they were made with: new cells for another
+ * registry, or when its providers change (a relay added or removed in Preferences). */
+static void
+names_changed (RpGallery *self)
+{
+  g_autoptr(GtkListItemFactory) factory = g_object_ref (gtk_grid_view_get_factory (self->grid));
+
+  gtk_grid_view_set_factory (self->grid, NULL);
+  gtk_grid_view_set_factory (self->grid, factory);
+  update_providers (self);
+  refilter (self);
+}
+
+/**
+ * rp_gallery_set_registry:
+ * @registry: (nullable): where the names of providers and models are looked up
+ *
+ * Without one (or for a provider it no longer knows) the gallery shows the ids the
+ * history keeps.
+ */
+void
+rp_gallery_set_registry (RpGallery          *self,
+                         RpProviderRegistry *registry)
+{
+  g_return_if_fail (RP_IS_GALLERY (self));
+  g_return_if_fail (registry == NULL || RP_IS_PROVIDER_REGISTRY (registry));
+
+  if (self->registry == registry)
+    return;
+  if (self->registry != NULL)
+    g_signal_handlers_disconnect_by_data (rp_provider_registry_get_providers (self->registry), self);
+  g_set_object (&self->registry, registry);
+  if (registry != NULL)
+    g_signal_connect_object (rp_provider_registry_get_providers (registry), "items-changed",
+                             G_CALLBACK (names_changed), self, G_CONNECT_SWAPPED);
+  names_changed (self);
+}
+
+/**
+ * rp_gallery_get_registry:
+ *
+ * Returns: (transfer none) (nullable): where names are looked up
+ */
+RpProviderRegistry *
+rp_gallery_get_registry (RpGallery *self)
+{
+  g_return_val_if_fail (RP_IS_GALLERY (self), NULL);
+  return self->registry;
 }
 
 /**

@@ -15,6 +15,9 @@ RpGallery        *rp_gallery_new              (void);
 void              rp_gallery_set_history      (RpGallery   *self,
                                                RpHistory   *history);
 RpHistory        *rp_gallery_get_history      (RpGallery   *self);
+void              rp_gallery_set_registry     (RpGallery   *self,
+                                               RpProviderRegistry *registry);
+RpProviderRegistry *rp_gallery_get_registry   (RpGallery   *self);
 void              rp_gallery_set_search       (RpGallery   *self,
                                                const char  *text);
 void              rp_gallery_set_filter       (RpGallery   *self,

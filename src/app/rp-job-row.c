@@ -49,9 +49,14 @@ is_local (RpJob *job)
   return params != NULL && rp_provider_is_local (rp_params_get_provider (params));
 }
 
-/* The row's title: the prompt, or for a model that reads none (the offline fill) its name. */
-static const char *
-job_title (RpJob *job)
+/**
+ * rp_job_row_title:
+ *
+ * Returns: (transfer none): what names @job: the prompt, or for a model that reads none
+ *   (the offline fill) its name
+ */
+const char *
+rp_job_row_title (RpJob *job)
 {
   RpParams *params = rp_job_get_params (job);
   RpModelSpec *spec = params != NULL ? rp_params_get_spec (params) : NULL;
@@ -208,10 +213,10 @@ rp_job_row_new (RpJob *job,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->cancel_button), "u", number);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->show_button), "u", number);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->dismiss_button), "u", number);
-  gtk_label_set_label (GTK_LABEL (self->title), job_title (job));
-  gtk_widget_set_tooltip_text (self->title, job_title (job));
+  gtk_label_set_label (GTK_LABEL (self->title), rp_job_row_title (job));
+  gtk_widget_set_tooltip_text (self->title, rp_job_row_title (job));
   /* Translators: accessible name of the row of a running edit; %s is its prompt */
-  accessible = g_strdup_printf (_("Edit: %s"), job_title (job));
+  accessible = g_strdup_printf (_("Edit: %s"), rp_job_row_title (job));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_signal_connect_object (job, "notify", G_CALLBACK (on_job_notify), self, G_CONNECT_SWAPPED);
   update (self);

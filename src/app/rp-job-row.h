@@ -16,5 +16,6 @@ guint       rp_job_row_get_number (RpJobRow *self);
 RpJob      *rp_job_row_get_job    (RpJobRow *self);
 const char *rp_job_row_get_status (RpJobRow *self);
 char       *rp_job_row_describe_progress (RpJob *job);
+const char *rp_job_row_title      (RpJob    *job);
 
 G_END_DECLS

@@ -110,6 +110,7 @@ make_job (RpWindow  *self,
     }
   g_strstrip (prompt);
   job = rp_job_new (rp_document_get_image (self->document), rp_mask_is_empty (mask) ? NULL : mask, prompt, params);
+  rp_job_set_photo_name (job, rp_document_get_name (self->document));
   for (i = 0; i < g_list_model_get_n_items (references); i++)
     {
       g_autoptr(RpImage) reference = g_list_model_get_item (references, i);
@@ -232,7 +233,9 @@ on_use_as_base (RpWindow *self,
   {
     g_autoptr(RpImage) old = g_object_ref (rp_document_get_image (self->document));
 
-    rp_document_replace_image (self->document, image, _("Use Reference as Base Image"));
+    /* Another photo now: its name goes with it. */
+    rp_document_replace_image_named (self->document, image, rp_image_get_display_name (image),
+                                     _("Use Reference as Base Image"));
     rp_reference_strip_replace (strip, position, old);
   }
 }
@@ -462,12 +465,12 @@ notify_finished (RpWindow *self,
     return;
   notification = g_notification_new (done ? _("Edit Finished") : _("Edit Failed"));
   if (done)
-    g_notification_set_body (notification, rp_job_get_prompt (job));
+    g_notification_set_body (notification, rp_job_row_title (job));
   else
     {
       const GError *error = rp_job_get_error (job);
 
-      g_notification_set_body (notification, error ? error->message : rp_job_get_prompt (job));
+      g_notification_set_body (notification, error ? error->message : rp_job_row_title (job));
     }
   g_notification_set_default_action (notification, "app.present");
   id = g_strdup_printf ("edit-%p", (gpointer) job);
@@ -802,6 +805,9 @@ on_continue_ready (GObject      *source,
       return;
     }
   document = rp_document_new (d->image);
+  /* The result is that photo, edited: it goes on under the photo's name, not the file's. */
+  if (rp_history_entry_get_source_name (d->entry) != NULL)
+    rp_document_set_name (document, rp_history_entry_get_source_name (d->entry));
   rp_window_set_document (self, document);
   if (d->mask != NULL)
     {
@@ -1325,7 +1331,7 @@ save_result_action (GtkWidget  *widget,
 
   if (self->review_image == NULL || self->document == NULL)
     return;
-  stem = g_strdup (rp_image_get_display_name (rp_document_get_image (self->document)));
+  stem = g_strdup (rp_document_get_name (self->document));
   dot = strrchr (stem, '.');
   if (dot != NULL)
     stem[dot - stem] = '\0';

@@ -73,6 +73,7 @@ static void
 update_title (RpWindow *self)
 {
   RpImage *image = self->document ? rp_document_get_image (self->document) : NULL;
+  const char *name = self->document ? rp_document_get_name (self->document) : NULL;
 
   if (image == NULL)
     {
@@ -88,8 +89,8 @@ update_title (RpWindow *self)
       /* Translators: the photo's size in pixels, e.g. "2560 × 1600" */
       size = g_strdup_printf (_("%d × %d"), rp_image_get_width (image), rp_image_get_height (image));
       /* Translators: window title, %s is the photo's file name */
-      title = g_strdup_printf (_("%s — Repaint"), rp_image_get_display_name (image));
-      adw_view_switcher_title_set_title (self->switcher_title, rp_image_get_display_name (image));
+      title = g_strdup_printf (_("%s — Repaint"), name);
+      adw_view_switcher_title_set_title (self->switcher_title, name);
       adw_view_switcher_title_set_subtitle (self->switcher_title, size);
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
@@ -104,6 +105,15 @@ on_document_image_changed (RpWindow   *self,
   rp_window_schedule_plan (self);
 }
 
+static void
+on_document_name_changed (RpWindow   *self,
+                          GParamSpec *pspec,
+                          RpDocument *document)
+{
+  update_title (self);
+  rp_window_schedule_autosave (self);
+}
+
 static RpSessionState *
 snapshot_session (RpWindow *self)
 {
@@ -111,6 +121,7 @@ snapshot_session (RpWindow *self)
 
   state->taken_us = g_get_monotonic_time ();
   state->image = g_object_ref (rp_document_get_image (self->document));
+  state->name = g_strdup (rp_document_get_name (self->document));
   state->mask = rp_mask_copy (rp_document_get_mask (self->document));
   rp_window_edit_snapshot (self, state);
   return state;
@@ -229,6 +240,7 @@ rp_window_set_document (RpWindow   *self,
       g_signal_connect_swapped (document, "notify::can-undo", G_CALLBACK (on_document_undo_changed), self);
       g_signal_connect_swapped (document, "notify::can-redo", G_CALLBACK (on_document_undo_changed), self);
       g_signal_connect_swapped (document, "notify::image", G_CALLBACK (on_document_image_changed), self);
+      g_signal_connect_swapped (document, "notify::name", G_CALLBACK (on_document_name_changed), self);
       g_signal_connect_swapped (document, "notify::mask", G_CALLBACK (on_document_mask_changed), self);
     }
   watch_mask (self);
@@ -412,6 +424,8 @@ on_session_loaded (GObject      *source,
   if (self->document != NULL)
     return;
   document = rp_document_new (state->image);
+  if (state->name != NULL)
+    rp_document_set_name (document, state->name);
   rp_mask_set_from (rp_document_get_mask (document), state->mask);
   rp_window_set_document (self, document);
   rp_window_edit_restore (self, state);
@@ -680,7 +694,7 @@ on_export_chosen (GObject      *source,
 static char *
 mask_file_name (RpWindow *self)
 {
-  const char *name = rp_image_get_display_name (rp_document_get_image (self->document));
+  const char *name = rp_document_get_name (self->document);
   const char *dot = strrchr (name, '.');
   g_autofree char *stem = dot ? g_strndup (name, dot - name) : g_strdup (name);
 
@@ -1021,7 +1035,8 @@ GtkWindow *
 rp_window_show_entry (RpWindow       *self,
                       RpHistoryEntry *entry)
 {
-  RpEntryWindow *entry_window = rp_entry_window_new (GTK_WINDOW (self), entry);
+  RpEntryWindow *entry_window = rp_entry_window_new (GTK_WINDOW (self), entry,
+                                                     rp_gallery_get_registry (self->gallery));
 
   g_signal_connect_object (entry_window, "continue-editing", G_CALLBACK (on_continue_editing), self,
                            G_CONNECT_SWAPPED);
@@ -1218,6 +1233,7 @@ on_application_changed (RpWindow   *self,
     {
       RpApplication *rp_app = RP_APPLICATION (app);
 
+      rp_gallery_set_registry (self->gallery, rp_application_get_registry (rp_app));
       rp_gallery_set_history (self->gallery, rp_application_get_history (rp_app));
       rp_sidebar_setup (self->sidebar, rp_application_get_registry (rp_app),
                         rp_application_get_secrets (rp_app), self->settings);

@@ -11,7 +11,7 @@ typedef enum {
 } EntryKind;
 
 /* One undoable change. Mask entries hold the touched tiles (swapped on undo/redo); image
- * entries hold the other image and the mask that went with it. */
+ * entries hold the other image, the mask that went with it and the document's name then. */
 typedef struct
 {
   EntryKind   kind;
@@ -19,6 +19,7 @@ typedef struct
   RpMaskStep *step;
   RpImage    *image;
   RpMask     *mask;
+  char       *name;
 } Entry;
 
 struct _RpDocument
@@ -27,6 +28,9 @@ struct _RpDocument
 
   RpImage  *image;
   RpMask   *mask;
+  /* The name the photo is known by. An applied result is the same photo, edited: it keeps
+   * the name, although its image is named after the file the result came in. */
+  char     *name;
 
   GQueue    undo;   /* Entry*, most recent first */
   GQueue    redo;
@@ -38,6 +42,7 @@ enum {
   PROP_0,
   PROP_IMAGE,
   PROP_MASK,
+  PROP_NAME,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
   N_PROPS
@@ -62,6 +67,7 @@ entry_free (gpointer data)
   Entry *e = data;
 
   g_free (e->label);
+  g_free (e->name);
   g_clear_pointer (&e->step, rp_mask_step_free);
   g_clear_object (&e->image);
   g_clear_object (&e->mask);
@@ -77,6 +83,7 @@ rp_document_finalize (GObject *object)
   g_queue_clear_full (&self->redo, entry_free);
   g_clear_object (&self->image);
   g_clear_object (&self->mask);
+  g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (rp_document_parent_class)->finalize (object);
 }
@@ -96,6 +103,9 @@ rp_document_get_property (GObject    *object,
       break;
     case PROP_MASK:
       g_value_set_object (value, self->mask);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
       break;
     case PROP_CAN_UNDO:
       g_value_set_boolean (value, rp_document_get_can_undo (self));
@@ -122,6 +132,9 @@ rp_document_class_init (RpDocumentClass *klass)
   properties[PROP_MASK] =
     g_param_spec_object ("mask", NULL, NULL, RP_TYPE_MASK,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_UNDO] =
     g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -142,7 +155,8 @@ rp_document_init (RpDocument *self)
  * rp_document_new:
  * @image: the base photo
  *
- * Returns: (transfer full): a document with an empty mask at the photo's size
+ * Returns: (transfer full): a document with an empty mask at the photo's size, named as
+ *   @image is
  */
 RpDocument *
 rp_document_new (RpImage *image)
@@ -154,7 +168,51 @@ rp_document_new (RpImage *image)
   self = g_object_new (RP_TYPE_DOCUMENT, NULL);
   self->image = g_object_ref (image);
   self->mask = rp_mask_new (rp_image_get_width (image), rp_image_get_height (image));
+  self->name = g_strdup (rp_image_get_display_name (image));
   return self;
+}
+
+/**
+ * rp_document_get_name:
+ *
+ * Returns: (transfer none): the name of the photo being edited, for titles and suggested
+ *   file names: the opened file's, kept through applied results
+ */
+const char *
+rp_document_get_name (RpDocument *self)
+{
+  g_return_val_if_fail (RP_IS_DOCUMENT (self), NULL);
+  return self->name;
+}
+
+static void
+take_name (RpDocument *self,
+           char       *name)
+{
+  if (g_strcmp0 (self->name, name) == 0)
+    {
+      g_free (name);
+      return;
+    }
+  g_free (self->name);
+  self->name = name;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/**
+ * rp_document_set_name:
+ * @name: what to call the photo (e.g. the original's name when continuing from a result)
+ *
+ * Renames the document; not an undoable step.
+ */
+void
+rp_document_set_name (RpDocument *self,
+                      const char *name)
+{
+  g_return_if_fail (RP_IS_DOCUMENT (self));
+  g_return_if_fail (name != NULL);
+
+  take_name (self, g_strdup (name));
 }
 
 /**
@@ -269,13 +327,30 @@ rp_document_in_mask_edit (RpDocument *self)
  * rp_document_replace_image:
  * @image: the new base image (e.g. an applied result), of any size
  *
- * Makes @image the base image as one undoable step. The mask carries over when the size
- * is unchanged; otherwise a new empty mask is made.
+ * Makes @image the base image as one undoable step, keeping the document's name. The mask
+ * carries over when the size is unchanged; otherwise a new empty mask is made.
  */
 void
 rp_document_replace_image (RpDocument *self,
                            RpImage    *image,
                            const char *label)
+{
+  rp_document_replace_image_named (self, image, NULL, label);
+}
+
+/**
+ * rp_document_replace_image_named:
+ * @image: the new base image, of any size
+ * @name: (nullable): the document's name from now on (e.g. another photo's), or %NULL to
+ *   keep it
+ *
+ * As rp_document_replace_image(); undo brings the old name back with the old image.
+ */
+void
+rp_document_replace_image_named (RpDocument *self,
+                                 RpImage    *image,
+                                 const char *name,
+                                 const char *label)
 {
   Entry *entry;
 
@@ -288,6 +363,7 @@ rp_document_replace_image (RpDocument *self,
   entry->label = g_strdup (label);
   entry->image = g_steal_pointer (&self->image);
   entry->mask = g_object_ref (self->mask);
+  entry->name = g_strdup (self->name);
 
   self->image = g_object_ref (image);
   if (rp_image_get_width (image) != rp_mask_get_width (self->mask) ||
@@ -297,6 +373,8 @@ rp_document_replace_image (RpDocument *self,
       self->mask = rp_mask_new (rp_image_get_width (image), rp_image_get_height (image));
     }
   push_entry (self, entry);
+  if (name != NULL)
+    take_name (self, g_strdup (name));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MASK]);
 }
@@ -313,11 +391,14 @@ apply_entry (RpDocument *self,
     {
       RpImage *image = self->image;
       RpMask *mask = self->mask;
+      char *name = g_strdup (self->name);
 
       self->image = entry->image;
       self->mask = entry->mask;
       entry->image = image;
       entry->mask = mask;
+      take_name (self, g_steal_pointer (&entry->name));
+      entry->name = name;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MASK]);
     }

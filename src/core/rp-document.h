@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (RpDocument, rp_document, RP, DOCUMENT, GObject)
 RpDocument *rp_document_new             (RpImage    *image);
 RpImage    *rp_document_get_image       (RpDocument *self);
 RpMask     *rp_document_get_mask        (RpDocument *self);
+const char *rp_document_get_name        (RpDocument *self);
+void        rp_document_set_name        (RpDocument *self,
+                                         const char *name);
 
 void        rp_document_begin_mask_edit (RpDocument *self);
 gboolean    rp_document_end_mask_edit   (RpDocument *self,
@@ -24,6 +27,10 @@ gboolean    rp_document_end_mask_edit   (RpDocument *self,
 gboolean    rp_document_in_mask_edit    (RpDocument *self);
 void        rp_document_replace_image   (RpDocument *self,
                                          RpImage    *image,
+                                         const char *label);
+void        rp_document_replace_image_named (RpDocument *self,
+                                         RpImage    *image,
+                                         const char *name,
                                          const char *label);
 
 gboolean    rp_document_get_can_undo    (RpDocument *self);

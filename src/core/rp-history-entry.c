@@ -1035,6 +1035,25 @@ rp_history_entry_has_source (RpHistoryEntry *self)
 }
 
 /**
+ * rp_history_entry_get_source_name:
+ *
+ * Returns: (transfer none) (nullable): the name the photo the edit was made on was known
+ *   by (its file's, or the one it kept through applied results), if the entry records it
+ */
+const char *
+rp_history_entry_get_source_name (RpHistoryEntry *self)
+{
+  JsonObject *source;
+  const char *name;
+
+  g_return_val_if_fail (RP_IS_HISTORY_ENTRY (self), NULL);
+
+  source = source_object (self);
+  name = source != NULL ? rp_json_get_string (source, "name") : NULL;
+  return name != NULL && *name != '\0' ? name : NULL;
+}
+
+/**
  * rp_history_entry_load_source:
  *
  * Reads the whole photo the edit was made on: from its file when that still holds the same

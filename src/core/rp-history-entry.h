@@ -109,6 +109,7 @@ gboolean         rp_history_entry_mark_interrupted (RpHistoryEntry  *self,
                                                     GError         **error);
 
 gboolean         rp_history_entry_has_source       (RpHistoryEntry  *self);
+const char      *rp_history_entry_get_source_name  (RpHistoryEntry  *self);
 RpImage         *rp_history_entry_load_source      (RpHistoryEntry  *self,
                                                     GCancellable    *cancellable,
                                                     GError         **error);

@@ -823,6 +823,7 @@ rp_history_draft_set_thumbnail (RpHistoryDraft  *draft,
 /**
  * rp_history_draft_set_source:
  * @image: the whole photo the edit starts from
+ * @name: (nullable): the name the person knows the photo by, if not @image's own
  * @mask: (nullable): the whole mask, soft edges included
  *
  * Records what the edit was made on, beyond the files sent (which may be a crop, scaled):
@@ -832,6 +833,7 @@ rp_history_draft_set_thumbnail (RpHistoryDraft  *draft,
 gboolean
 rp_history_draft_set_source (RpHistoryDraft  *draft,
                              RpImage         *image,
+                             const char      *name,
                              RpMask          *mask,
                              GCancellable    *cancellable,
                              GError         **error)
@@ -845,7 +847,7 @@ rp_history_draft_set_source (RpHistoryDraft  *draft,
   file = rp_image_get_file (image);
   json_object_set_int_member (source, "width", rp_image_get_width (image));
   json_object_set_int_member (source, "height", rp_image_get_height (image));
-  json_object_set_string_member (source, "name", rp_image_get_display_name (image));
+  json_object_set_string_member (source, "name", name != NULL ? name : rp_image_get_display_name (image));
   if (file != NULL && rp_image_get_pixels_match_file (image) && g_file_query_exists (file, cancellable))
     {
       g_autofree char *uri = g_file_get_uri (file);

@@ -68,6 +68,7 @@ gboolean        rp_history_draft_copy_input     (RpHistoryDraft  *draft,
                                                  GError         **error);
 gboolean        rp_history_draft_set_source     (RpHistoryDraft  *draft,
                                                  RpImage         *image,
+                                                 const char      *name,
                                                  RpMask          *mask,
                                                  GCancellable    *cancellable,
                                                  GError         **error);

@@ -67,6 +67,7 @@ rp_job_new_from_entry (RpHistoryEntry      *entry,
     return NULL;
 
   job = rp_job_new (image, mask, rp_history_entry_get_prompt (entry), params);
+  rp_job_set_photo_name (job, rp_history_entry_get_source_name (entry));
   for (i = 0; i < references->len; i++)
     rp_job_add_reference (job, g_ptr_array_index (references, i));
   if (json_object_has_member (meta, "feather_px"))

@@ -21,6 +21,7 @@ struct _RpJob
   char            *model;
   char            *prompt;
   RpImage         *image;
+  char            *photo_name;    /* NULL: the image's display name */
   RpMask          *mask;          /* a snapshot: the canvas may go on painting */
   GPtrArray       *references;    /* RpImage */
   RpParams        *params;        /* a snapshot, with the prompt set */
@@ -184,6 +185,7 @@ rp_job_finalize (GObject *object)
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->prompt, g_free);
   g_clear_object (&self->image);
+  g_clear_pointer (&self->photo_name, g_free);
   g_clear_object (&self->mask);
   g_clear_pointer (&self->references, g_ptr_array_unref);
   g_clear_object (&self->params);
@@ -508,6 +510,39 @@ rp_job_set_feather_radius (RpJob  *self,
 
   if (require_unclaimed (self))
     self->feather_px = MAX (radius_px, 0.0);
+}
+
+/**
+ * rp_job_set_photo_name:
+ * @name: (nullable): the name the person knows the photo by, when it is not the image's
+ *   own (an applied result still bears the name of the photo it came from); %NULL for the
+ *   image's
+ *
+ * The history keeps it with the edit, so continuing from the edit names the photo so.
+ */
+void
+rp_job_set_photo_name (RpJob      *self,
+                       const char *name)
+{
+  g_return_if_fail (RP_IS_JOB (self));
+
+  if (require_unclaimed (self))
+    {
+      g_free (self->photo_name);
+      self->photo_name = g_strdup (name);
+    }
+}
+
+/**
+ * rp_job_get_photo_name:
+ *
+ * Returns: (transfer none): the name of the photo: as set, else the image's display name
+ */
+const char *
+rp_job_get_photo_name (RpJob *self)
+{
+  g_return_val_if_fail (RP_IS_JOB (self), NULL);
+  return self->photo_name != NULL ? self->photo_name : rp_image_get_display_name (self->image);
 }
 
 /**

@@ -105,6 +105,8 @@ void           rp_job_add_reference             (RpJob       *self,
                                                  RpImage     *reference);
 void           rp_job_set_feather_radius        (RpJob       *self,
                                                  double       radius_px);
+void           rp_job_set_photo_name            (RpJob       *self,
+                                                 const char  *name);
 gboolean       rp_job_set_context               (RpJob       *self,
                                                  const char  *context);
 const char    *rp_job_get_context               (RpJob       *self);
@@ -119,6 +121,7 @@ const char    *rp_job_get_provider_id           (RpJob       *self);
 const char    *rp_job_get_model                 (RpJob       *self);
 const char    *rp_job_get_prompt                (RpJob       *self);
 RpImage       *rp_job_get_image                 (RpJob       *self);
+const char    *rp_job_get_photo_name            (RpJob       *self);
 RpMask        *rp_job_get_mask                  (RpJob       *self);
 guint          rp_job_get_n_references          (RpJob       *self);
 RpImage       *rp_job_get_reference             (RpJob       *self,

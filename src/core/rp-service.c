@@ -857,6 +857,7 @@ typedef struct
   RpHistory     *history;
   RpPlacement   *placement;
   RpImage       *image;
+  char          *photo_name;
   RpMask        *mask;          /* NULL for whole-image edits */
   GPtrArray     *references;    /* RpImage */
   RpParams      *params;        /* the job's own copy; nobody else touches it meanwhile */
@@ -872,6 +873,7 @@ prepare_free (Prepare *p)
   g_clear_object (&p->history);
   g_clear_object (&p->placement);
   g_clear_object (&p->image);
+  g_free (p->photo_name);
   g_clear_object (&p->mask);
   g_clear_pointer (&p->references, g_ptr_array_unref);
   g_clear_object (&p->params);
@@ -1062,7 +1064,7 @@ prepare_draft (Prepare         *p,
   if (p->params != NULL && !validate_written (p, error))
     return FALSE;
   /* Not sent, but kept: the whole photo and mask, to run the edit again or continue it. */
-  if (!rp_history_draft_set_source (draft, p->image, p->mask, cancellable, error))
+  if (!rp_history_draft_set_source (draft, p->image, p->photo_name, p->mask, cancellable, error))
     return FALSE;
   return rp_history_draft_set_thumbnail (draft, photo, error);
 }
@@ -1250,6 +1252,7 @@ start_prepare (RpEditRun *run)
   p->history = g_object_ref (run->history);
   p->placement = g_object_ref (rp_job_get_placement (job));
   p->image = g_object_ref (rp_job_get_image (job));
+  p->photo_name = g_strdup (rp_job_get_photo_name (job));
   if (rp_job_get_mask (job) != NULL && !rp_mask_is_empty (rp_job_get_mask (job)))
     p->mask = g_object_ref (rp_job_get_mask (job));
   p->references = g_ptr_array_new_with_free_func (g_object_unref);

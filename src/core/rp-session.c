@@ -33,6 +33,7 @@ rp_session_state_free (RpSessionState *state)
   if (state == NULL)
     return;
   g_clear_object (&state->image);
+  g_free (state->name);
   g_clear_object (&state->mask);
   g_clear_pointer (&state->references, g_ptr_array_unref);
   g_free (state->prompt);
@@ -196,6 +197,8 @@ save_unlocked (GFile           *dir,
   json_object_set_int_member (meta, "height", rp_image_get_height (state->image));
   if (!save_image (meta, state->image, tmp, IMAGE_FILE, cancellable, error))
     goto fail;
+  if (state->name != NULL)
+    json_object_set_string_member (meta, "document_name", state->name);
   if (state->mask != NULL && !rp_mask_is_empty (state->mask))
     {
       g_autoptr(GFile) mask_file = g_file_get_child (tmp, MASK_FILE);
@@ -363,6 +366,7 @@ rp_session_load (GFile         *dir,
         g_message ("A reference image could not be restored: %s",
                    ref_error ? ref_error->message : "not an object");
     }
+  state->name = g_strdup (rp_json_get_string (meta, "document_name"));
   state->prompt = g_strdup (rp_json_get_string (meta, "prompt"));
   state->provider = g_strdup (rp_json_get_string (meta, "provider"));
   state->model = g_strdup (rp_json_get_string (meta, "model"));

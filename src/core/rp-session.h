@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   RpImage    *image;
+  char       *name;         /* the photo's name in the window (nullable: the image's) */
   RpMask     *mask;
   GPtrArray  *references;   /* RpImage, in order */
   char       *prompt;

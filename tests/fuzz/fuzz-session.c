@@ -117,6 +117,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   rp_fuzz_assert (rp_mask_get_width (state->mask) == rp_image_get_width (state->image));
   rp_fuzz_assert (rp_mask_get_height (state->mask) == rp_image_get_height (state->image));
   assert_text (rp_image_get_display_name (state->image));
+  assert_text (state->name);
   assert_text (state->prompt);
   assert_text (state->provider);
   assert_text (state->model);
