@@ -122,6 +122,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   assert_text (state->provider);
   assert_text (state->model);
   for (i = 0; i < state->references->len; i++)
-    rp_fuzz_assert (G_IS_FILE (g_ptr_array_index (state->references, i)));
+    rp_fuzz_assert (RP_IS_IMAGE (g_ptr_array_index (state->references, i)));
   return 0;
 }
