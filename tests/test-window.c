@@ -178,8 +178,7 @@ test_paint_and_export (void)
   window_pixel (window, after_px, 2300, 1400, a);
   g_assert_cmpmem (a, 4, b, 4);
 
-  /* Export Mask offers a name after the photo's; the dialog, cancelled, leaves nothing behind
-   * when the window goes. */
+  /* Export Mask offers a name after the photo's. */
   {
     g_autofree char *name = rp_test_suggested_file_name (GTK_WINDOW (window), "win.export-mask");
 

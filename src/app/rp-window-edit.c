@@ -1319,24 +1319,30 @@ on_save_chosen (GObject      *source,
     rp_window_save_result_async (self, file, self->cancellable, on_saved, g_object_ref (self));
 }
 
+/* The name Save the Result offers: the photo's, marked as edited. */
+char *
+rp_window_edit_result_file_name (RpWindow *self)
+{
+  g_autofree char *stem = g_strdup (rp_document_get_name (self->document));
+  char *dot = strrchr (stem, '.');
+
+  if (dot != NULL)
+    *dot = '\0';
+  /* Translators: the suggested file name of a saved result; %s is the photo's name */
+  return g_strdup_printf (_("%s (edited).png"), stem);
+}
+
 static void
 save_result_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   RpWindow *self = RP_WINDOW (widget);
-  g_autofree char *stem = NULL;
   g_autofree char *name = NULL;
-  const char *dot;
 
   if (self->review_image == NULL || self->document == NULL)
     return;
-  stem = g_strdup (rp_document_get_name (self->document));
-  dot = strrchr (stem, '.');
-  if (dot != NULL)
-    stem[dot - stem] = '\0';
-  /* Translators: the suggested file name of a saved result; %s is the photo's name */
-  name = g_strdup_printf (_("%s (edited).png"), stem);
+  name = rp_window_edit_result_file_name (self);
   rp_file_chooser_save_async (GTK_WINDOW (self), _("Save the Result"), RP_FILE_KIND_IMAGE, NULL, name,
                               self->cancellable, on_save_chosen, g_object_ref (self));
 }

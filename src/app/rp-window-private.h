@@ -66,6 +66,7 @@ void rp_window_set_document        (RpWindow       *self,
 /* rp-window-edit.c: prompt, references, the plan of what goes out, Generate */
 void rp_window_edit_class_init     (GtkWidgetClass *widget_class);
 void rp_window_edit_init           (RpWindow       *self);
+char *rp_window_edit_result_file_name (RpWindow *self);
 void rp_window_edit_dispose        (RpWindow       *self);
 void rp_window_edit_document_changed (RpWindow     *self);
 void rp_window_edit_snapshot       (RpWindow       *self,

@@ -702,6 +702,28 @@ mask_file_name (RpWindow *self)
   return g_strdup_printf (_("%s-mask.png"), stem);
 }
 
+/**
+ * rp_window_suggest_file_name:
+ * @action: "win.export-mask" or "win.save-result"
+ *
+ * Returns: (transfer full) (nullable): the file name that action's dialog offers, or
+ *   %NULL when there is no photo or the action saves nothing
+ */
+char *
+rp_window_suggest_file_name (RpWindow   *self,
+                             const char *action)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+
+  if (self->document == NULL)
+    return NULL;
+  if (g_str_equal (action, "win.export-mask"))
+    return mask_file_name (self);
+  if (g_str_equal (action, "win.save-result"))
+    return rp_window_edit_result_file_name (self);
+  return NULL;
+}
+
 static void
 export_mask_action (GtkWidget  *widget,
                     const char *action_name,

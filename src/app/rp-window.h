@@ -49,6 +49,8 @@ gboolean    rp_window_save_result_finish  (RpWindow            *self,
 const char *rp_window_get_blocker         (RpWindow            *self);
 GtkWindow  *rp_window_show_entry          (RpWindow            *self,
                                            RpHistoryEntry      *entry);
+char       *rp_window_suggest_file_name   (RpWindow            *self,
+                                           const char          *action);
 
 void        rp_window_export_mask_async   (RpWindow            *self,
                                            GFile               *file,
