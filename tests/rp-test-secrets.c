@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rp-core.h"
 #include "rp-test-secrets.h"
 #include "rp-test-util.h"
 
@@ -131,4 +132,48 @@ rp_test_wait_bus_name (const char *address,
     }
   g_dbus_connection_close_sync (connection, NULL, NULL);
   return FALSE;
+}
+
+char *
+rp_test_secrets_lookup (guint            limit_s,
+                        RpSecrets       *secrets,
+                        RpProvider      *provider,
+                        RpSecretSource  *source)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  rp_secrets_lookup_async (secrets, provider, NULL, rp_test_store_result, &result);
+  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, limit_s), source,
+                                  &error);
+  g_assert_no_error (error);
+  return key;
+}
+
+gboolean
+rp_test_secrets_store (guint            limit_s,
+                       RpSecrets       *secrets,
+                       RpProvider      *provider,
+                       const char      *key,
+                       RpSecretSource  *where,
+                       GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rp_secrets_store_async (secrets, provider, key, NULL, rp_test_store_result, &result);
+  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, limit_s), where,
+                                  error);
+}
+
+gboolean
+rp_test_secrets_clear (guint            limit_s,
+                       RpSecrets       *secrets,
+                       RpProvider      *provider,
+                       GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rp_secrets_clear_async (secrets, provider, NULL, rp_test_store_result, &result);
+  return rp_secrets_clear_finish (secrets, rp_test_wait_result (&result, limit_s), error);
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "rp-secrets.h"
+
 G_BEGIN_DECLS
 
 /* The key the secrets tests store; it must never show up in a log line or a file. */
@@ -24,5 +26,20 @@ void         rp_test_store_result      (GObject       *object,
 gboolean     rp_test_wait_bus_name     (const char    *address,
                                         const char    *name,
                                         guint          limit_s);
+/* RpSecrets' calls, each waited for at most @limit_s seconds; a lookup must not fail. */
+char        *rp_test_secrets_lookup    (guint            limit_s,
+                                        RpSecrets       *secrets,
+                                        RpProvider      *provider,
+                                        RpSecretSource  *source);
+gboolean     rp_test_secrets_store     (guint            limit_s,
+                                        RpSecrets       *secrets,
+                                        RpProvider      *provider,
+                                        const char      *key,
+                                        RpSecretSource  *where,
+                                        GError         **error);
+gboolean     rp_test_secrets_clear     (guint            limit_s,
+                                        RpSecrets       *secrets,
+                                        RpProvider      *provider,
+                                        GError         **error);
 
 G_END_DECLS

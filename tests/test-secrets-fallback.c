@@ -68,47 +68,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static char *
-lookup (RpSecrets      *secrets,
-        RpProvider     *provider,
-        RpSecretSource *source)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *key;
-
-  rp_secrets_lookup_async (secrets, provider, NULL, rp_test_store_result, &result);
-  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source,
-                                  &error);
-  g_assert_no_error (error);
-  return key;
-}
-
-static gboolean
-store (RpSecrets       *secrets,
-       RpProvider      *provider,
-       const char      *key,
-       RpSecretSource  *where,
-       GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  rp_secrets_store_async (secrets, provider, key, NULL, rp_test_store_result, &result);
-  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where,
-                                  error);
-}
-
-static gboolean
-clear (RpSecrets   *secrets,
-       RpProvider  *provider,
-       GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  rp_secrets_clear_async (secrets, provider, NULL, rp_test_store_result, &result);
-  return rp_secrets_clear_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), error);
-}
-
 static void
 assert_key_never_leaked (const char *dir)
 {
@@ -138,7 +97,7 @@ check_fallbacks (RpProvider *openai,
   rp_secrets_set_operation_timeout (secrets, TEST_TIMEOUT_MS);
 
   start = g_get_monotonic_time ();
-  key = lookup (secrets, openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, openai, &source);
   g_assert_cmpint (g_get_monotonic_time () - start, <, FAST_LIMIT_US);
   if (expect_wait)
     g_assert_cmpint (g_get_monotonic_time () - start, >=, TEST_TIMEOUT_MS * 1000 * 8 / 10);
@@ -149,7 +108,7 @@ check_fallbacks (RpProvider *openai,
 
   /* Storing says so, keeps the key for the session, and the session key wins. */
   start = g_get_monotonic_time ();
-  g_assert_false (store (secrets, openai, RP_TEST_SECRET_KEY, &source, &error));
+  g_assert_false (rp_test_secrets_store (WAIT_LIMIT_S, secrets, openai, RP_TEST_SECRET_KEY, &source, &error));
   g_assert_cmpint (g_get_monotonic_time () - start, <, FAST_LIMIT_US);
   g_assert_error (error, RP_SECRETS_ERROR, RP_SECRETS_ERROR_NO_KEYRING);
   g_test_message ("%s", error->message);
@@ -158,19 +117,19 @@ check_fallbacks (RpProvider *openai,
   g_assert_null (strstr (error->message, RP_TEST_SECRET_KEY));
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_SESSION);
   g_clear_error (&error);
-  key = lookup (secrets, openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, openai, &source);
   g_assert_cmpstr (key, ==, RP_TEST_SECRET_KEY);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_SESSION);
   g_clear_pointer (&key, rp_secrets_key_free);
-  key = lookup (secrets, venice, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, venice, &source);
   g_assert_null (key);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_NONE);
 
   /* Clearing forgets the session key at once even though the keyring cannot be reached. */
-  g_assert_false (clear (secrets, openai, &error));
+  g_assert_false (rp_test_secrets_clear (WAIT_LIMIT_S, secrets, openai, &error));
   g_assert_error (error, RP_SECRETS_ERROR, RP_SECRETS_ERROR_NO_KEYRING);
   g_clear_error (&error);
-  key = lookup (secrets, openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, openai, &source);
   g_assert_cmpstr (key, ==, ENV_KEY);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_ENVIRONMENT);
 }

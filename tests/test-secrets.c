@@ -126,47 +126,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static char *
-lookup (RpSecrets      *secrets,
-        RpProvider     *provider,
-        RpSecretSource *source)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *key;
-
-  rp_secrets_lookup_async (secrets, provider, NULL, rp_test_store_result, &result);
-  key = rp_secrets_lookup_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), source,
-                                  &error);
-  g_assert_no_error (error);
-  return key;
-}
-
-static gboolean
-store (RpSecrets       *secrets,
-       RpProvider      *provider,
-       const char      *key,
-       RpSecretSource  *where,
-       GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  rp_secrets_store_async (secrets, provider, key, NULL, rp_test_store_result, &result);
-  return rp_secrets_store_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), where,
-                                  error);
-}
-
-static gboolean
-clear (RpSecrets   *secrets,
-       RpProvider  *provider,
-       GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  rp_secrets_clear_async (secrets, provider, NULL, rp_test_store_result, &result);
-  return rp_secrets_clear_finish (secrets, rp_test_wait_result (&result, WAIT_LIMIT_S), error);
-}
-
 /* Asks the Secret Service directly, as another program would. A private connection rather
  * than libsecret's shared one, which outlives the test's bus. */
 static char *
@@ -212,13 +171,14 @@ test_round_trip (Fixture       *f,
   secrets = rp_secrets_new ();
   g_assert_cmpint (rp_secrets_get_keyring_state (secrets), ==, RP_KEYRING_STATE_UNKNOWN);
 
-  key = lookup (secrets, f->openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, f->openai, &source);
   g_assert_null (key);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_NONE);
   g_assert_cmpint (rp_secrets_get_keyring_state (secrets), ==, RP_KEYRING_STATE_AVAILABLE);
 
   /* Pasted with a stray newline: trimmed. */
-  g_assert_true (store (secrets, f->openai, "  " RP_TEST_SECRET_KEY "\n", &source, &error));
+  g_assert_true (rp_test_secrets_store (WAIT_LIMIT_S, secrets, f->openai,
+                                        "  " RP_TEST_SECRET_KEY "\n", &source, &error));
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_KEYRING);
   outside = outside_lookup ("openai");
@@ -226,7 +186,7 @@ test_round_trip (Fixture       *f,
   g_clear_pointer (&outside, rp_secrets_key_free);
   g_assert_null (outside_lookup ("venice"));
 
-  key = lookup (secrets, f->openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, f->openai, &source);
   g_assert_cmpstr (key, ==, RP_TEST_SECRET_KEY);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_KEYRING);
   g_clear_pointer (&key, rp_secrets_key_free);
@@ -234,31 +194,31 @@ test_round_trip (Fixture       *f,
   /* A fresh instance (the next start) finds it in the keyring, even with the variable set. */
   later = rp_secrets_new ();
   g_setenv ("OPENAI_API_KEY", "sk-from-the-environment", TRUE);
-  key = lookup (later, f->openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, later, f->openai, &source);
   g_assert_cmpstr (key, ==, RP_TEST_SECRET_KEY);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_KEYRING);
   g_clear_pointer (&key, rp_secrets_key_free);
-  key = lookup (later, f->venice, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, later, f->venice, &source);
   g_assert_null (key);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_NONE);
 
   /* Cleared: the environment variable is next. */
-  g_assert_true (clear (later, f->openai, &error));
+  g_assert_true (rp_test_secrets_clear (WAIT_LIMIT_S, later, f->openai, &error));
   g_assert_no_error (error);
   g_assert_null (outside_lookup ("openai"));
-  key = lookup (secrets, f->openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, f->openai, &source);
   g_assert_cmpstr (key, ==, "sk-from-the-environment");
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_ENVIRONMENT);
   g_clear_pointer (&key, rp_secrets_key_free);
   g_unsetenv ("OPENAI_API_KEY");
-  key = lookup (secrets, f->openai, &source);
+  key = rp_test_secrets_lookup (WAIT_LIMIT_S, secrets, f->openai, &source);
   g_assert_null (key);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_NONE);
   /* Clearing what is not there is fine. */
-  g_assert_true (clear (secrets, f->openai, NULL));
+  g_assert_true (rp_test_secrets_clear (WAIT_LIMIT_S, secrets, f->openai, NULL));
 
   /* Not a key at all: refused before the keyring sees it. */
-  g_assert_false (store (secrets, f->openai, "two words", &source, &error));
+  g_assert_false (rp_test_secrets_store (WAIT_LIMIT_S, secrets, f->openai, "two words", &source, &error));
   g_assert_error (error, RP_SECRETS_ERROR, RP_SECRETS_ERROR_INVALID_KEY);
   g_assert_cmpint (source, ==, RP_SECRET_SOURCE_NONE);
   g_assert_null (strstr (error->message, "two words"));
