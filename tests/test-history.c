@@ -353,6 +353,58 @@ test_edited_metadata (Fixture       *f,
   g_assert_null (rp_history_entry_get_thumbnail (entry));
 }
 
+/* JSON numbers beyond a double (1e999) are read as infinity, which JSON cannot write back:
+ * the rewrite that marks the entry interrupted must still load (they become null). A file
+ * nested thousands of levels deep is skipped, not read by a recursive parser into a stack
+ * overflow. */
+static void
+test_unwritable_numbers_and_deep_nesting (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_autoptr(GFile) huge = g_file_get_child (f->dir, "20260101-000000-000-aaaaaa");
+  g_autoptr(GFile) deep = g_file_get_child (f->dir, "20260101-000000-000-bbbbbb");
+  g_autoptr(GFile) huge_meta = g_file_get_child (huge, "meta.json");
+  g_autoptr(GString) nested = g_string_new ("{\"version\":1,\"id\":\"20260101-000000-000-bbbbbb\","
+                                            "\"status\":\"done\",\"created\":\"2026-01-01T00:00:00Z\","
+                                            "\"usage\":");
+  g_autoptr(RpHistoryEntry) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = NULL;
+  JsonArray *sizes;
+
+  write_text (huge, "meta.json",
+              "{\"version\":1,\"id\":\"20260101-000000-000-aaaaaa\",\"status\":\"pending\","
+              "\"created\":\"2026-01-01T00:00:00Z\",\"prompt\":\"kite\","
+              "\"usage\":{\"cost\":1e999,\"sizes\":[-1e999,2,0.5]}}");
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (nested, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (nested, ']');
+  g_string_append_c (nested, '}');
+  write_text (deep, "meta.json", nested->str);
+
+  g_assert_true (rp_history_load (f->history, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->history)), ==, 1);
+  g_assert_cmpuint (rp_history_get_n_skipped (f->history), ==, 1);
+  g_assert_true (g_file_query_exists (deep, NULL));
+
+  g_assert_true (g_file_load_contents (huge_meta, NULL, &written, NULL, NULL, NULL));
+  g_assert_null (strstr (written, "inf"));
+  again = rp_history_entry_load (huge, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_history_entry_get_status (again), ==, RP_HISTORY_STATUS_INTERRUPTED);
+  g_assert_cmpstr (rp_history_entry_get_prompt (again), ==, "kite");
+  g_assert_true (json_object_get_null_member (rp_json_get_object (rp_history_entry_get_metadata (again),
+                                                                  "usage"), "cost"));
+  sizes = json_object_get_array_member (rp_json_get_object (rp_history_entry_get_metadata (again), "usage"),
+                                        "sizes");
+  g_assert_cmpuint (json_array_get_length (sizes), ==, 3);
+  g_assert_true (json_array_get_null_element (sizes, 0));
+  g_assert_cmpint (json_array_get_int_element (sizes, 1), ==, 2);
+  g_assert_cmpfloat (json_array_get_double_element (sizes, 2), ==, 0.5);
+}
+
 /* A draft is kept only while the process its owner file names provably runs: an owner
  * line whose start time cannot be read proves nothing, even for a pid that is gone (the
  * start time the kernel then reports is 0, like an unreadable one). */
@@ -568,6 +620,8 @@ main (int   argc,
   g_test_add ("/repaint/history/outputs-and-finish", Fixture, NULL, setup, test_outputs_and_finish, teardown);
   g_test_add ("/repaint/history/crash-becomes-interrupted", Fixture, NULL, setup, test_crash_becomes_interrupted, teardown);
   g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
+  g_test_add ("/repaint/history/unwritable-numbers-and-deep-nesting", Fixture, NULL, setup,
+              test_unwritable_numbers_and_deep_nesting, teardown);
   g_test_add ("/repaint/history/edited-metadata", Fixture, NULL, setup, test_edited_metadata, teardown);
   g_test_add ("/repaint/history/huge-metadata", Fixture, NULL, setup, test_huge_metadata, teardown);
   g_test_add ("/repaint/history/abandoned-drafts", Fixture, NULL, setup, test_abandoned_drafts, teardown);

@@ -104,7 +104,7 @@ key_forms (void)
   add_form (needles, "as it is", g_strdup (LEAK_KEY));
   /* A key cut short still gives most of it away. */
   add_form (needles, "its first half", g_strndup (LEAK_KEY, len / 2));
-  add_form (needles, "its second half", g_strdup (LEAK_KEY + len / 2));
+  add_form (needles, "its second half", g_strdup (&LEAK_KEY[len / 2]));
   add_form (needles, "URL-encoded", g_uri_escape_string (LEAK_KEY, NULL, FALSE));
   add_form (needles, "URL-encoded for a path", g_uri_escape_string (LEAK_KEY, G_URI_RESERVED_CHARS_ALLOWED_IN_PATH, FALSE));
   add_base64_forms (needles, LEAK_KEY, FALSE);

@@ -544,6 +544,7 @@ full_run_distances (GdkPixbuf *image,
   RpLocalFillStats stats;
 
   g_assert_no_error (error);
+  g_assert_nonnull (result);
   rp_local_fill_get_stats (fill, &stats);
   g_assert_false (stats.cancelled);
   g_assert_cmpuint (stats.n_distances, >, 0);

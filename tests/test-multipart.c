@@ -237,7 +237,6 @@ form_init (Form *form)
 {
   g_autoptr(GdkPixbuf) pixbuf = rp_test_pattern_pixbuf (96, 64, TRUE);
   g_autoptr(GError) error = NULL;
-  g_autofree char *png = NULL, *jpeg = NULL, *webp = NULL;
   g_autofree char *png_path = NULL, *jpeg_path = NULL, *webp_path = NULL;
   static const char webp_bytes[] = "RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0/\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
 

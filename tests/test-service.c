@@ -961,7 +961,6 @@ test_invalid_before_send (Fixture       *f,
   g_autoptr(RpParams) params = rp_test_service_params (&f->t, "openai", "dall-e-2");
   g_autoptr(RpJob) job = rp_test_service_job (&f->t, photo, NULL, params);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) history = g_file_new_for_path (f->t.history_dir);
 
   /* dall-e-2 takes only square images with transparency (no mask here). */
   g_assert_false (rp_test_service_run (&f->t, job, &error));

@@ -184,6 +184,44 @@ test_damaged (void)
       g_assert_nonnull (error);
     }
 
+  /* Nesting deep enough to overflow a recursive parser is refused before parsing. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RpSessionState) loaded = NULL;
+    g_autoptr(GString) deep = g_string_new ("{\"version\": 1, \"width\": 40, \"height\": 30, "
+                                            "\"image_file\": \"image.png\", \"params\": ");
+
+    for (i = 0; i < 100000; i++)
+      g_string_append (deep, "{\"a\":");
+    for (i = 0; i < 100000; i++)
+      g_string_append_c (deep, '}');
+    g_string_append_c (deep, '}');
+    g_assert_true (g_file_set_contents (json_path, deep->str, deep->len, NULL));
+    loaded = rp_session_load (dir, NULL, &error);
+    g_assert_null (loaded);
+    g_assert_nonnull (error);
+  }
+
+  /* A number too large for a double is read as infinity; saving it again must still give
+   * a file that loads (it becomes null). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RpSessionState) loaded = NULL;
+    g_autoptr(RpSessionState) reloaded = NULL;
+
+    g_assert_true (g_file_set_contents (json_path,
+                                        "{\"version\": 1, \"width\": 40, \"height\": 30, \"image_file\": \"image.png\","
+                                        " \"params\": {\"strength\": 1e999, \"n\": 2}}", -1, NULL));
+    loaded = rp_session_load (dir, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (rp_session_save (dir, loaded, NULL, &error));
+    g_assert_no_error (error);
+    reloaded = rp_session_load (dir, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (json_object_get_null_member (reloaded->params, "strength"));
+    g_assert_cmpint (json_object_get_int_member (reloaded->params, "n"), ==, 2);
+  }
+
   /* A references member of the wrong type is ignored, not trusted. */
   {
     g_autoptr(GError) error = NULL;

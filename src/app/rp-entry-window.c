@@ -382,11 +382,14 @@ fill_details (RpEntryWindow *self)
       /* Any element of an edited file's list may be something other than an object. */
       JsonObject *input = rp_json_array_get_object (rp_json_get_array (meta, "inputs"), i);
       RpHistoryRole role = RP_HISTORY_ROLE_REFERENCE;
-      g_autoptr(GFile) file = rp_history_entry_get_input (self->entry, i, &role);
+      GFile *file;
       const char *mime = rp_json_get_string (input, "mime");
       g_autofree char *size = g_format_size (MAX (0, rp_json_get_int_or (input, "bytes", 0)));
       g_autofree char *text = NULL;
 
+      /* Only the role of the file is shown here. */
+      file = rp_history_entry_get_input (self->entry, i, &role);
+      g_clear_object (&file);
       /* Translators: an uploaded file: pixel size, type, bytes, e.g. "1024 × 1024 · image/png · 1.2 MB" */
       text = g_strdup_printf (_("%" PRId64 " × %" PRId64 " · %s · %s"),
                               rp_json_get_int_or (input, "width", 0),
@@ -598,9 +601,9 @@ show_folder_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   RpEntryWindow *self = RP_ENTRY_WINDOW (widget);
-  g_autoptr(GFile) shown = rp_entry_window_get_shown_file (self);
 
 #if GTK_CHECK_VERSION (4, 10, 0)
+  g_autoptr(GFile) shown = rp_entry_window_get_shown_file (self);
   g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (shown);
 
   gtk_file_launcher_open_containing_folder (launcher, GTK_WINDOW (self), NULL, NULL, NULL);

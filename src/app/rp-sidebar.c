@@ -299,7 +299,7 @@ set_params (RpSidebar *self,
       g_autoptr(JsonParser) parser = json_parser_new ();
 
       /* Values that no longer fit the definition are dropped by load_json. */
-      if (json_parser_load_from_data (parser, saved, -1, NULL))
+      if (rp_json_parser_load (parser, saved, strlen (saved), NULL))
         rp_params_load_json (params, json_parser_get_root (parser));
     }
   build_rows (self);

@@ -221,7 +221,7 @@ rp_history_entry_load (GFile   *dir,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, contents, len, NULL))
+  if (!rp_json_parser_load (parser, contents, len, NULL))
     {
       corrupt (error, dir, "meta.json is not valid JSON");
       return NULL;
@@ -250,7 +250,7 @@ rp_history_write_meta (GFile       *dir,
   gsize len;
 
   json_node_set_object (root, meta);
-  text = json_to_string (root, TRUE);
+  text = rp_json_to_text (root, TRUE);
   if (!g_utf8_validate (text, -1, NULL))
     {
       char *valid = g_utf8_make_valid (text, -1);

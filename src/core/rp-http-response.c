@@ -769,7 +769,7 @@ read_embedded (RpHttpRequest  *req,
       json_object_unref (object);
       node = wrapped;
     }
-  text = json_to_string (node, FALSE);
+  text = rp_json_to_text (node, FALSE);
   reader = new_reader (req, TRUE);
   if (!rp_images_reader_feed (reader, text, strlen (text), req->ex.attempt_cancel, error) ||
       !rp_images_reader_finish (reader, req->ex.attempt_cancel, error))

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "rp-json-util.h"
@@ -51,6 +52,113 @@ rp_json_depth_ok (const char *data,
         depth--;
     }
   return TRUE;
+}
+
+/**
+ * rp_json_parser_load:
+ * @data: JSON text from a file anyone can edit (a history entry, the saved session)
+ *
+ * Loads @data into @parser unless it nests deeper than %RP_JSON_MAX_DEPTH, which would
+ * overflow json-glib's recursive parser.
+ *
+ * Returns: whether @data parsed; otherwise @error is set
+ */
+gboolean
+rp_json_parser_load (JsonParser  *parser,
+                     const char  *data,
+                     gsize        len,
+                     GError     **error)
+{
+  if (!rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deeply");
+      return FALSE;
+    }
+  return json_parser_load_from_data (parser, data, (gssize) len, error);
+}
+
+static gboolean
+is_non_finite (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+         !isfinite (json_node_get_double (node));
+}
+
+static gboolean
+has_non_finite (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        if (has_non_finite (member))
+          return TRUE;
+      return FALSE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (has_non_finite (json_array_get_element (array, i)))
+          return TRUE;
+      return FALSE;
+    }
+  return is_non_finite (node);
+}
+
+/* A copy of @node in which every number JSON cannot write is null. */
+static JsonNode *
+finite_copy (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(JsonObject) copy = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        json_object_set_member (copy, name, finite_copy (member));
+      return json_node_init_object (json_node_alloc (), copy);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        json_array_add_element (copy, finite_copy (json_array_get_element (array, i)));
+      return json_node_init_array (json_node_alloc (), copy);
+    }
+  if (is_non_finite (node))
+    return json_node_new (JSON_NODE_NULL);
+  return json_node_copy (node);
+}
+
+/**
+ * rp_json_to_text:
+ *
+ * Writes @node as JSON that reads back. json-glib parses a number too large for a double
+ * (1e999) as infinity and would write it as "inf.0", which no parser accepts: such numbers
+ * are written as null.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+rp_json_to_text (JsonNode *node,
+                 gboolean  pretty)
+{
+  g_autoptr(JsonNode) copy = NULL;
+
+  if (!has_non_finite (node))
+    return json_to_string (node, pretty);
+  copy = finite_copy (node);
+  return json_to_string (copy, pretty);
 }
 
 char *

@@ -16,6 +16,12 @@ G_BEGIN_DECLS
 gboolean    rp_json_depth_ok         (const char          *data,
                                       gsize                len,
                                       guint                max_depth);
+gboolean    rp_json_parser_load      (JsonParser          *parser,
+                                      const char          *data,
+                                      gsize                len,
+                                      GError             **error);
+char       *rp_json_to_text          (JsonNode            *node,
+                                      gboolean             pretty);
 char       *rp_json_path_join        (const char          *parent,
                                       const char          *key);
 char       *rp_json_path_index       (const char          *parent,

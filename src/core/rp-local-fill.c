@@ -595,10 +595,10 @@ patch_dist_inside (const guint8 *t,
   G_STATIC_ASSERT (PATCH_W == 7);
   for (row = 0; row < PATCH_W; row++)
     {
-      __m128i t0 = _mm_loadu_si128 ((const __m128i *) t);
-      __m128i s0 = _mm_loadu_si128 ((const __m128i *) s);
-      __m128i t1 = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) (t + 12)), tail);
-      __m128i s1 = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) (s + 12)), tail);
+      __m128i t0 = _mm_loadu_si128 ((const void *) t);
+      __m128i s0 = _mm_loadu_si128 ((const void *) s);
+      __m128i t1 = _mm_and_si128 (_mm_loadu_si128 ((const void *) (t + 12)), tail);
+      __m128i s1 = _mm_and_si128 (_mm_loadu_si128 ((const void *) (s + 12)), tail);
 
       acc = _mm_add_epi32 (acc, _mm_add_epi32 (ssd16 (t0, s0), ssd16 (t1, s1)));
       /* Most candidates lose early; checking every other row halves the cost of it. */

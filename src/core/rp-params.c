@@ -67,7 +67,12 @@ rp_params_error_private_clear (RpParamsErrorPrivate *priv)
 
 /* An extended error domain: every error knows which parameter it is about, so the sidebar
  * can highlight the row without parsing the message. */
+/* GLib's macro finds the private part by pointer arithmetic on a guint8 pointer, which
+ * clang's -Wcast-align reports although GLib aligns it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
 G_DEFINE_EXTENDED_ERROR (RpParamsError, rp_params_error)
+#pragma GCC diagnostic pop
 
 G_DEFINE_FINAL_TYPE (RpParams, rp_params, G_TYPE_OBJECT)
 

@@ -57,12 +57,7 @@ parse_json (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
-  if (!rp_json_depth_ok (data, len, RP_JSON_MAX_DEPTH))
-    {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deeply");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, len, error))
+  if (!rp_json_parser_load (parser, data, len, error))
     return NULL;
   /* An empty text parses, to no root at all. */
   if (json_parser_get_root (parser) == NULL)
@@ -176,7 +171,7 @@ write_cache (GTask    *task,
   json_builder_add_value (builder, json_node_copy (reply));
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
+  text = rp_json_to_text (root, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
 
   if (g_mkdir_with_parents (dir, 0700) != 0)

@@ -568,7 +568,6 @@ rp_provider_registry_load (RpProviderRegistry *self)
   g_autoptr(GHashTable) builtins = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) users = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new ();
 
   g_return_if_fail (RP_IS_PROVIDER_REGISTRY (self));
 

@@ -232,7 +232,7 @@ save_unlocked (GFile           *dir,
     g_autofree char *text = NULL;
 
     json_node_set_object (root, meta);
-    text = json_to_string (root, TRUE);
+    text = rp_json_to_text (root, TRUE);
     if (!g_file_replace_contents (state_file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_PRIVATE,
                                   NULL, cancellable, error))
       goto fail;
@@ -270,17 +270,19 @@ rp_session_save (GFile           *dir,
                  GCancellable    *cancellable,
                  GError         **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&save_lock);
+  gboolean saved = TRUE;
 
   g_return_val_if_fail (state != NULL && RP_IS_IMAGE (state->image), FALSE);
 
-  if (state->taken_us != 0 && state->taken_us < last_saved_us)
-    return TRUE;
-  if (!save_unlocked (dir, state, cancellable, error))
-    return FALSE;
-  if (state->taken_us != 0)
-    last_saved_us = state->taken_us;
-  return TRUE;
+  g_mutex_lock (&save_lock);
+  if (state->taken_us == 0 || state->taken_us >= last_saved_us)
+    {
+      saved = save_unlocked (dir, state, cancellable, error);
+      if (saved && state->taken_us != 0)
+        last_saved_us = state->taken_us;
+    }
+  g_mutex_unlock (&save_lock);
+  return saved;
 }
 
 /**
@@ -311,7 +313,7 @@ rp_session_load (GFile         *dir,
   text = rp_file_load_capped (state_file, MAX_STATE_BYTES, &len, cancellable, error);
   if (text == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, text, len, error))
+  if (!rp_json_parser_load (parser, text, len, error))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
