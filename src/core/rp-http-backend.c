@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rp-http-private.h"
+#include "rp-http-send-private.h"
 #include "rp-json-body.h"
 #include "rp-json-util.h"
 #include "rp-multipart-body.h"
@@ -27,7 +28,11 @@ struct _RpHttpBackend
 {
   GObject      parent_instance;
 
-  SoupSession *session;
+  SoupSession   *session;
+  /* The edit request itself goes out through rp_http_send_async() (see there why). */
+  GSocketClient *plain_client;
+  GSocketClient *tls_client;
+  char          *user_agent;
 };
 
 static void edit_backend_iface_init (RpEditBackendInterface *iface);
@@ -43,6 +48,9 @@ rp_http_backend_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  g_clear_object (&self->plain_client);
+  g_clear_object (&self->tls_client);
+  g_clear_pointer (&self->user_agent, g_free);
 
   G_OBJECT_CLASS (rp_http_backend_parent_class)->dispose (object);
 }
@@ -56,15 +64,17 @@ rp_http_backend_class_init (RpHttpBackendClass *klass)
 static void
 rp_http_backend_init (RpHttpBackend *self)
 {
-  g_autofree char *agent = g_strdup_printf ("Repaint/%s", PACKAGE_VERSION);
-
+  self->user_agent = g_strdup_printf ("Repaint/%s", PACKAGE_VERSION);
   /* Timeouts are per provider and per phase, so the engine keeps its own watchdog; the
    * session's would apply one value to every provider. */
-  self->session = soup_session_new_with_options ("user-agent", agent,
+  self->session = soup_session_new_with_options ("user-agent", self->user_agent,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
                                                  "max-conns-per-host", 8,
                                                  NULL);
+  self->plain_client = g_socket_client_new ();
+  self->tls_client = g_socket_client_new ();
+  g_socket_client_set_tls (self->tls_client, TRUE);
 }
 
 RpHttpBackend *
@@ -561,19 +571,27 @@ report_upload (RpHttpRequest *req,
 }
 
 static void
-on_wrote_body_data (SoupMessage   *msg,
-                    guint          chunk_size,
-                    RpHttpRequest *req)
+on_send_connected (gpointer data)
 {
-  req->ex.sent += chunk_size;
+  set_connected (data);
+}
+
+static void
+on_wrote_body_data (gsize    n,
+                    gpointer data)
+{
+  RpHttpRequest *req = data;
+
+  req->ex.sent += n;
   report_upload (req, FALSE);
   rp_http_exchange_progress (req);
 }
 
 static void
-on_wrote_body (SoupMessage   *msg,
-               RpHttpRequest *req)
+on_wrote_body (gpointer data)
 {
+  RpHttpRequest *req = data;
+
   /* From here on the provider may be doing (and billing) the work: a failure is reported,
    * never silently sent again. */
   req->ex.upload_done = TRUE;
@@ -582,14 +600,11 @@ on_wrote_body (SoupMessage   *msg,
   rp_http_exchange_progress (req);
 }
 
-static void
-on_restarted (SoupMessage   *msg,
-              RpHttpRequest *req)
-{
-  req->ex.sent = 0;
-  req->ex.upload_done = FALSE;
-  report_upload (req, TRUE);
-}
+static const RpHttpSendEvents send_events = {
+  .connected = on_send_connected,
+  .wrote_body_data = on_wrote_body_data,
+  .wrote_body = on_wrote_body,
+};
 
 /* Starts a message in a fresh exchange: cancellable tied to the job, watchdog armed. */
 SoupMessage *
@@ -1014,8 +1029,9 @@ on_sent (GObject      *source,
   RpHttpRequest *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
+  guint status = 0;
 
-  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  stream = rp_http_send_finish (result, &status, &error);
   if (req->over)
     return;
   if (stream == NULL)
@@ -1027,6 +1043,7 @@ on_sent (GObject      *source,
       return;
     }
   req->ex.stream = g_steal_pointer (&stream);
+  req->ex.status = status;
   set_connected (req);
   rp_http_response_begin (req);
 }
@@ -1034,6 +1051,7 @@ on_sent (GObject      *source,
 static void
 start_attempt (RpHttpRequest *req)
 {
+  g_autoptr(RpBodyStream) body = NULL;
   SoupMessage *msg;
 
   if (req->over)
@@ -1048,15 +1066,16 @@ start_attempt (RpHttpRequest *req)
                                  _("The provider’s address is not valid."));
       return;
     }
-  rp_request_body_attach (req->body, msg);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), req);
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), req);
-  g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), req);
+  body = rp_request_body_open (req->body);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Type",
+                                rp_request_body_get_content_type (req->body));
   report_upload (req, TRUE);
   g_debug ("%s %s (attempt %u, %" G_GINT64_FORMAT " bytes)", req->method, req->url, req->attempt,
            req->body_length);
-  soup_session_send_async (req->backend->session, msg, G_PRIORITY_DEFAULT, req->ex.attempt_cancel,
-                           on_sent, g_object_ref (req->task));
+  rp_http_send_async (g_str_has_prefix (req->url, "https:") ? req->backend->tls_client
+                                                           : req->backend->plain_client,
+                      msg, req->backend->user_agent, G_INPUT_STREAM (body), req->body_length,
+                      &send_events, req, req->ex.attempt_cancel, on_sent, g_object_ref (req->task));
 }
 
 static gboolean

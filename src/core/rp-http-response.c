@@ -1042,7 +1042,6 @@ begin_body (RpHttpRequest *req,
   SoupMessageHeaders *headers = soup_message_get_response_headers (req->ex.msg);
   g_autoptr(GError) error = NULL;
 
-  req->ex.status = soup_message_get_status (req->ex.msg);
   req->ex.content_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
                              ? soup_message_headers_get_content_length (headers) : -1;
   /* Only the start of an error reply is read, whatever its length. */
@@ -1071,7 +1070,7 @@ is_json (const char *content_type)
 void
 rp_http_response_begin (RpHttpRequest *req)
 {
-  guint status = soup_message_get_status (req->ex.msg);
+  guint status = req->ex.status;
   const char *type = response_content_type (req);
   g_autoptr(GError) error = NULL;
 
@@ -1142,8 +1141,10 @@ on_poll_sent (GObject      *source,
   req->ex.stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (rp_http_request_is_over (req))
     return;
-  if (req->ex.stream == NULL || (status = soup_message_get_status (req->ex.msg)) == 429 ||
-      status >= 500)
+  if (req->ex.stream != NULL)
+    req->ex.status = soup_message_get_status (req->ex.msg);
+  status = req->ex.status;
+  if (req->ex.stream == NULL || status == 429 || status >= 500)
     {
       /* Asking is idempotent: a failed poll is simply asked again, a few times. */
       if (g_cancellable_is_cancelled (req->cancellable) || ++req->poll_failures > POLL_MAX_FAILURES)
@@ -1294,7 +1295,7 @@ on_download_sent (GObject      *source,
       rp_http_exchange_fail_io (req, error, FALSE);
       return;
     }
-  status = soup_message_get_status (req->ex.msg);
+  status = req->ex.status = soup_message_get_status (req->ex.msg);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
       GUri *base = soup_message_get_uri (req->ex.msg);

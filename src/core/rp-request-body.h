@@ -2,7 +2,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
 
 #include "rp-body-stream.h"
 
@@ -34,7 +33,5 @@ struct _RpRequestBodyClass
 const char   *rp_request_body_get_content_type (RpRequestBody *self);
 goffset       rp_request_body_get_length       (RpRequestBody *self);
 RpBodyStream *rp_request_body_open             (RpRequestBody *self);
-void          rp_request_body_attach           (RpRequestBody *self,
-                                                SoupMessage   *message);
 
 G_END_DECLS

@@ -11,9 +11,9 @@ G_BEGIN_DECLS
  *
  * Sending. Build an RpMultipartBody (fields, then files from the journal under the field
  * names the provider wants) or an RpJsonBody (small members from a JsonObject, images as
- * base64, data URLs or {"image_url": …}). rp_request_body_attach() puts it on the
- * SoupMessage with its exact Content-Length and re-attaches it on restarts; count
- * SoupMessage::wrote-body-data against rp_request_body_get_length() for progress.
+ * base64, data URLs or {"image_url": …}). rp_request_body_open() streams it with the
+ * exact length rp_request_body_get_length() promised; the HTTP engine sends that stream
+ * with rp_http_send_async() and counts what it wrote for progress.
  *
  * Receiving. Feed a JSON body chunk by chunk to an RpImagesReader whose sink function
  * opens a file per image in the journal; check rp_images_reader_get_api_error() after
