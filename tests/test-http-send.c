@@ -511,7 +511,9 @@ test_cancel_during_upload (void)
   server_start (&server, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", -1);
   call_run (&call, &server, "/", body, cancellable);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (call.wrote, ==, RP_HTTP_SEND_CHUNK_BYTES);
+  /* What the first write took, at most one piece; nothing after it. */
+  g_assert_cmpint (call.wrote, >, 0);
+  g_assert_cmpint (call.wrote, <=, RP_HTTP_SEND_CHUNK_BYTES);
   g_assert_false (call.wrote_all);
   call_clear (&call);
   server_stop (&server);

@@ -402,6 +402,8 @@ typedef struct
   const RpHttpSendEvents *events;
   gpointer                events_data;
   guint8                 *buffer;
+  gsize                   buffer_len;   /* read from the body into it */
+  gsize                   buffer_pos;   /* of that, written */
   char                   *request_head;
   GByteArray             *reply;   /* the reply as read so far: its head, then what follows */
   guint                   status;
@@ -470,66 +472,77 @@ build_head (SendOp *op)
   return g_string_free (head, FALSE);
 }
 
-static void write_next_chunk (GTask *task);
+static void write_body (GTask *task);
 static void read_reply_head (GTask *task);
 
+/* Progress counts what the connection took, which on a slow link is less than a piece. */
 static void
-on_chunk_written (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_body_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SendOp *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  gsize written = 0;
+  gssize written = g_output_stream_write_finish (G_OUTPUT_STREAM (source), result, &error);
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
+  if (written < 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (!wanted (task))
     return;
+  op->buffer_pos += written;
   op->body_sent += written;
   op->events->wrote_body_data (written, op->events_data);
-  write_next_chunk (g_steal_pointer (&task));
+  write_body (g_steal_pointer (&task));
 }
 
-/* The body is local files (the journal) or memory: reading it does not wait on the network. */
+/* Writes the rest of the piece in hand, or reads the next one. The body is local files
+ * (the journal) or memory: reading it does not wait on the network. Takes the caller's
+ * reference on @task. */
 static void
-write_next_chunk (GTask *task)
+write_body (GTask *task)
 {
   SendOp *op = g_task_get_task_data (task);
   GOutputStream *out = g_io_stream_get_output_stream (op->conn);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
-  gsize got = 0;
 
-  if (op->body_sent < op->body_length &&
-      !g_input_stream_read_all (op->body, op->buffer,
-                                MIN (RP_HTTP_SEND_CHUNK_BYTES, op->body_length - op->body_sent),
-                                &got, cancellable, &error))
+  if (op->buffer_pos == op->buffer_len)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (got == 0)
-    {
-      if (op->body_sent < op->body_length)
+      gsize got = 0;
+
+      op->buffer_pos = op->buffer_len = 0;
+      if (op->body_sent < op->body_length &&
+          !g_input_stream_read_all (op->body, op->buffer,
+                                    MIN (RP_HTTP_SEND_CHUNK_BYTES, op->body_length - op->body_sent),
+                                    &got, cancellable, &error))
         {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                   "The request body ended after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes",
-                                   (gint64) op->body_sent, (gint64) op->body_length);
+          g_task_return_error (task, g_steal_pointer (&error));
           g_object_unref (task);
           return;
         }
-      op->events->wrote_body (op->events_data);
-      read_reply_head (task);
-      return;
+      if (got == 0)
+        {
+          if (op->body_sent < op->body_length)
+            {
+              g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                       "The request body ended after %" G_GINT64_FORMAT " of %"
+                                       G_GINT64_FORMAT " bytes",
+                                       (gint64) op->body_sent, (gint64) op->body_length);
+              g_object_unref (task);
+              return;
+            }
+          op->events->wrote_body (op->events_data);
+          read_reply_head (task);
+          return;
+        }
+      op->buffer_len = got;
     }
-  g_output_stream_write_all_async (out, op->buffer, got, G_PRIORITY_DEFAULT, cancellable,
-                                   on_chunk_written, task);
+  g_output_stream_write_async (out, op->buffer + op->buffer_pos, op->buffer_len - op->buffer_pos,
+                               G_PRIORITY_DEFAULT, cancellable, on_body_written, task);
 }
 
 static void
@@ -552,7 +565,7 @@ on_head_written (GObject      *source,
   g_clear_pointer (&op->request_head, g_free);
   op->events->connected (op->events_data);
   op->buffer = g_malloc (RP_HTTP_SEND_CHUNK_BYTES);
-  write_next_chunk (g_steal_pointer (&task));
+  write_body (g_steal_pointer (&task));
 }
 
 static void
