@@ -405,6 +405,90 @@ test_unwritable_numbers_and_deep_nesting (Fixture       *f,
   g_assert_cmpfloat (json_array_get_double_element (sizes, 2), ==, 0.5);
 }
 
+typedef struct
+{
+  GArray   *changes;   /* position, removed, added for each items-changed */
+  gboolean  done;
+} LoadWatch;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  LoadWatch  *watch)
+{
+  guint change[3] = { position, removed, added };
+
+  g_assert_false (watch->done);
+  g_array_append_vals (watch->changes, change, 3);
+}
+
+static void
+on_load_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  LoadWatch *watch = data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rp_history_load_finish (RP_HISTORY (source), result, &error));
+  g_assert_no_error (error);
+  watch->done = TRUE;
+}
+
+/* A long history is listed newest first in batches, each added at the end of what is
+ * listed, so that a view shows the newest at once; the load ends once all are in. */
+static void
+test_load_in_batches (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(RpHistory) fresh = rp_history_new (f->dir);
+  LoadWatch watch = { g_array_new (FALSE, FALSE, sizeof (guint)), FALSE };
+  g_autoptr(GError) error = NULL;
+  guint n = 120, listed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("edit %u", i);
+      g_autoptr(RpHistoryEntry) entry = make_pending (f->history, prompt);
+
+      g_assert_true (rp_history_entry_finish (entry, RP_HISTORY_STATUS_DONE, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  g_signal_connect (fresh, "items-changed", G_CALLBACK (on_items_changed), &watch);
+  rp_history_load_async (fresh, NULL, on_load_done, &watch);
+  while (!watch.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (watch.changes->len / 3, >=, 2);
+  for (guint i = 0; i < watch.changes->len; i += 3)
+    {
+      guint *change = &g_array_index (watch.changes, guint, i);
+
+      g_assert_cmpuint (change[0], ==, listed);
+      g_assert_cmpuint (change[1], ==, 0);
+      g_assert_cmpuint (change[2], >, 0);
+      listed += change[2];
+    }
+  /* The first batch is small: the newest edits come before the rest are read. */
+  g_assert_cmpuint (g_array_index (watch.changes, guint, 2), <, n / 2);
+  g_assert_cmpuint (listed, ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fresh)), ==, n);
+  /* Newest first throughout, as a single load lists them. */
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autoptr(RpHistoryEntry) newer = g_list_model_get_item (G_LIST_MODEL (fresh), i);
+      g_autoptr(RpHistoryEntry) older = g_list_model_get_item (G_LIST_MODEL (fresh), i + 1);
+      int c = g_date_time_compare (rp_history_entry_get_created (newer), rp_history_entry_get_created (older));
+
+      g_assert_true (c > 0 || (c == 0 && strcmp (rp_history_entry_get_id (newer),
+                                                 rp_history_entry_get_id (older)) > 0));
+    }
+  g_array_unref (watch.changes);
+}
+
 /* A draft is kept only while the process its owner file names provably runs: an owner
  * line whose start time cannot be read proves nothing, even for a pid that is gone (the
  * start time the kernel then reports is 0, like an unreadable one). */
@@ -620,6 +704,7 @@ main (int   argc,
   g_test_add ("/repaint/history/outputs-and-finish", Fixture, NULL, setup, test_outputs_and_finish, teardown);
   g_test_add ("/repaint/history/crash-becomes-interrupted", Fixture, NULL, setup, test_crash_becomes_interrupted, teardown);
   g_test_add ("/repaint/history/corrupt-skipped", Fixture, NULL, setup, test_corrupt_skipped, teardown);
+  g_test_add ("/repaint/history/load-in-batches", Fixture, NULL, setup, test_load_in_batches, teardown);
   g_test_add ("/repaint/history/unwritable-numbers-and-deep-nesting", Fixture, NULL, setup,
               test_unwritable_numbers_and_deep_nesting, teardown);
   g_test_add ("/repaint/history/edited-metadata", Fixture, NULL, setup, test_edited_metadata, teardown);

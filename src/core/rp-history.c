@@ -221,39 +221,37 @@ scan_free (Scan *scan)
   g_free (scan);
 }
 
-/* Reads every entry's meta.json, marks pending entries of dead processes interrupted, and
- * removes leftovers (abandoned drafts, trash from an earlier run). Corrupt or foreign
- * folders are skipped with a log line and left untouched. */
-static Scan *
-scan_dir (GFile         *dir,
-          GCancellable  *cancellable,
-          GError       **error)
+static int
+compare_names_descending (gconstpointer a,
+                          gconstpointer b)
+{
+  return strcmp (*(const char **) b, *(const char **) a);
+}
+
+/* Lists the folders that may be entries, newest name first (an entry's id starts with
+ * the time it was made), and removes leftovers on the way: abandoned drafts and trash
+ * from an earlier run. */
+static GPtrArray *
+list_entry_names (GFile         *dir,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GError) local_error = NULL;
-  Scan *scan = g_new0 (Scan, 1);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   GFileInfo *info;
 
-  scan->entries = g_ptr_array_new_with_free_func (g_object_unref);
   if (!ensure_dir (dir, error))
-    {
-      scan_free (scan);
-      return NULL;
-    }
+    return NULL;
   children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                         G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, error);
   if (children == NULL)
-    {
-      scan_free (scan);
-      return NULL;
-    }
+    return NULL;
 
   while ((info = g_file_enumerator_next_file (children, cancellable, &local_error)) != NULL)
     {
       const char *name = g_file_info_get_name (info);
       g_autoptr(GFile) child = g_file_get_child (dir, name);
-      g_autoptr(GError) entry_error = NULL;
-      RpHistoryEntry *entry;
 
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
         ;
@@ -264,35 +262,67 @@ scan_dir (GFile         *dir,
           if (!draft_owner_alive (child))
             delete_tree (child);
         }
-      else if (name[0] == '.')
-        ;
-      else if ((entry = rp_history_entry_load (child, &entry_error)) == NULL)
-        {
-          g_message ("Skipping %s: %s", name, entry_error->message);
-          scan->skipped++;
-        }
-      else
-        {
-          if (rp_history_entry_get_status (entry) == RP_HISTORY_STATUS_PENDING &&
-              !rp_history_entry_get_process_alive (entry))
-            {
-              g_autoptr(GError) mark_error = NULL;
-
-              if (!rp_history_entry_mark_interrupted (entry, &mark_error))
-                g_message ("Could not mark %s interrupted: %s", name, mark_error->message);
-            }
-          g_ptr_array_add (scan->entries, entry);
-        }
+      else if (name[0] != '.')
+        g_ptr_array_add (names, g_strdup (name));
       g_object_unref (info);
     }
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
-      scan_free (scan);
       return NULL;
+    }
+  g_ptr_array_sort (names, compare_names_descending);
+  return g_steal_pointer (&names);
+}
+
+/* Reads the meta.json of @names[@from] up to @to and marks pending entries of dead
+ * processes interrupted. Corrupt or foreign folders are skipped with a log line and left
+ * untouched. The scan comes out newest first. */
+static Scan *
+scan_names (GFile     *dir,
+            GPtrArray *names,
+            guint      from,
+            guint      to)
+{
+  Scan *scan = g_new0 (Scan, 1);
+
+  scan->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = from; i < to; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autoptr(GFile) child = g_file_get_child (dir, name);
+      g_autoptr(GError) entry_error = NULL;
+      RpHistoryEntry *entry = rp_history_entry_load (child, &entry_error);
+
+      if (entry == NULL)
+        {
+          g_message ("Skipping %s: %s", name, entry_error->message);
+          scan->skipped++;
+          continue;
+        }
+      if (rp_history_entry_get_status (entry) == RP_HISTORY_STATUS_PENDING &&
+          !rp_history_entry_get_process_alive (entry))
+        {
+          g_autoptr(GError) mark_error = NULL;
+
+          if (!rp_history_entry_mark_interrupted (entry, &mark_error))
+            g_message ("Could not mark %s interrupted: %s", name, mark_error->message);
+        }
+      g_ptr_array_add (scan->entries, entry);
     }
   g_ptr_array_sort (scan->entries, compare_newest_first);
   return scan;
+}
+
+/* Reads every entry's meta.json (see scan_names()). */
+static Scan *
+scan_dir (GFile         *dir,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GPtrArray) names = list_entry_names (dir, cancellable, error);
+
+  return names != NULL ? scan_names (dir, names, 0, names->len) : NULL;
 }
 
 static GHashTable *
@@ -367,21 +397,102 @@ rp_history_load (RpHistory     *self,
   return TRUE;
 }
 
+/* The newest entries are listed first, in a small batch, so that the gallery shows them
+ * at once however long the history is; the rest follow in larger batches. */
+#define FIRST_BATCH 48
+#define NEXT_BATCH  400
+
+typedef struct
+{
+  RpHistory *self;
+  Scan      *scan;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_object_unref (batch->self);
+  scan_free (batch->scan);
+  g_free (batch);
+}
+
+/* Adds a batch of a load, leaving listed and deleted entries as they are. Batches come
+ * newest first, so they normally extend the list at its end. */
+static gboolean
+apply_batch (gpointer data)
+{
+  Batch *batch = data;
+  RpHistory *self = batch->self;
+  g_autoptr(GHashTable) listed = index_by_id (self->entries);
+  g_autoptr(GHashTable) trashed = index_by_id (self->trashed);
+  guint old_len = self->entries->len;
+  gboolean appended = TRUE;
+
+  for (guint i = 0; i < batch->scan->entries->len; i++)
+    {
+      RpHistoryEntry *entry = g_ptr_array_index (batch->scan->entries, i);
+      const char *id = rp_history_entry_get_id (entry);
+
+      if (g_hash_table_contains (listed, id) || g_hash_table_contains (trashed, id))
+        continue;
+      if (self->entries->len > 0 &&
+          compare_newest_first (&g_ptr_array_index (self->entries, self->entries->len - 1), &entry) > 0)
+        appended = FALSE;
+      g_ptr_array_add (self->entries, g_object_ref (entry));
+    }
+  self->n_skipped += batch->scan->skipped;
+  if (appended)
+    {
+      if (self->entries->len > old_len)
+        g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->entries->len - old_len);
+      return G_SOURCE_REMOVE;
+    }
+  g_ptr_array_sort (self->entries, compare_newest_first);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  RpHistory *self = RP_HISTORY (source_object);
   GError *error = NULL;
-  Scan *scan = scan_dir (RP_HISTORY (source_object)->dir, cancellable, &error);
+  g_autoptr(GPtrArray) names = list_entry_names (self->dir, cancellable, &error);
+  guint from = 0;
 
-  if (scan == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, scan, (GDestroyNotify) scan_free);
+  if (names == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  while (from < names->len)
+    {
+      guint to = MIN (names->len, from + (from == 0 ? FIRST_BATCH : NEXT_BATCH));
+      Batch *batch = g_new0 (Batch, 1);
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      batch->self = g_object_ref (self);
+      batch->scan = scan_names (self->dir, names, from, to);
+      /* Batches and the task's end reach the caller's context in this order, at the
+       * task's priority: below redrawing, so that a window shows each batch. */
+      g_main_context_invoke_full (g_task_get_context (task), g_task_get_priority (task), apply_batch,
+                                  batch, (GDestroyNotify) batch_free);
+      from = to;
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
+/**
+ * rp_history_load_async:
+ *
+ * Reads the history in a worker thread: only each entry's small meta.json. Entries are
+ * listed as they are read, newest first, in batches; the load has finished when @callback
+ * runs.
+ */
 void
 rp_history_load_async (RpHistory           *self,
                        GCancellable        *cancellable,
@@ -394,6 +505,8 @@ rp_history_load_async (RpHistory           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rp_history_load_async);
+  g_task_set_priority (task, G_PRIORITY_DEFAULT_IDLE);
+  self->n_skipped = 0;
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -402,16 +515,9 @@ rp_history_load_finish (RpHistory     *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  Scan *scan;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  scan = g_task_propagate_pointer (G_TASK (result), error);
-  if (scan == NULL)
-    return FALSE;
-  apply_scan (self, scan);
-  scan_free (scan);
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Folders that could not be read at the last load (corrupt, foreign, newer format). */
