@@ -416,8 +416,28 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
+/* Where @entry goes in the newest-first list. */
+static guint
+sorted_position (RpHistory      *self,
+                 RpHistoryEntry *entry)
+{
+  guint low = 0, high = self->entries->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (compare_newest_first (&g_ptr_array_index (self->entries, mid), &entry) <= 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
 /* Adds a batch of a load, leaving listed and deleted entries as they are. Batches come
- * newest first, so they normally extend the list at its end. */
+ * newest first by folder name, so they normally extend the list at its end in one step;
+ * an entry whose recorded time disagrees with its name goes to its own place. */
 static gboolean
 apply_batch (gpointer data)
 {
@@ -425,9 +445,11 @@ apply_batch (gpointer data)
   RpHistory *self = batch->self;
   g_autoptr(GHashTable) listed = index_by_id (self->entries);
   g_autoptr(GHashTable) trashed = index_by_id (self->trashed);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
   guint old_len = self->entries->len;
-  gboolean appended = TRUE;
+  gboolean at_end = TRUE;
 
+  self->n_skipped += batch->scan->skipped;
   for (guint i = 0; i < batch->scan->entries->len; i++)
     {
       RpHistoryEntry *entry = g_ptr_array_index (batch->scan->entries, i);
@@ -435,20 +457,29 @@ apply_batch (gpointer data)
 
       if (g_hash_table_contains (listed, id) || g_hash_table_contains (trashed, id))
         continue;
-      if (self->entries->len > 0 &&
-          compare_newest_first (&g_ptr_array_index (self->entries, self->entries->len - 1), &entry) > 0)
-        appended = FALSE;
-      g_ptr_array_add (self->entries, g_object_ref (entry));
+      g_ptr_array_add (fresh, entry);
     }
-  self->n_skipped += batch->scan->skipped;
-  if (appended)
+  if (fresh->len == 0)
+    return G_SOURCE_REMOVE;
+  /* The batch is sorted: it extends the list if its newest is older than the list's last. */
+  if (old_len > 0)
+    at_end = compare_newest_first (&g_ptr_array_index (self->entries, old_len - 1),
+                                   &g_ptr_array_index (fresh, 0)) <= 0;
+  if (at_end)
     {
-      if (self->entries->len > old_len)
-        g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->entries->len - old_len);
+      for (guint i = 0; i < fresh->len; i++)
+        g_ptr_array_add (self->entries, g_object_ref (g_ptr_array_index (fresh, i)));
+      g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, fresh->len);
       return G_SOURCE_REMOVE;
     }
-  g_ptr_array_sort (self->entries, compare_newest_first);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      RpHistoryEntry *entry = g_ptr_array_index (fresh, i);
+      guint position = sorted_position (self, entry);
+
+      g_ptr_array_insert (self->entries, position, g_object_ref (entry));
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -926,6 +957,32 @@ rp_history_draft_set_thumbnail (RpHistoryDraft  *draft,
   return rp_history_save_thumbnail (file, pixbuf, error);
 }
 
+/* A photo that is itself a file of the history (a result applied to the photo) would go
+ * with its entry when the person deletes that: the new entry keeps a link of its own to
+ * the same file, or a copy where a link cannot be made. */
+static gboolean
+keep_history_file (RpHistoryDraft  *draft,
+                   GFile           *file,
+                   JsonObject      *source,
+                   GCancellable    *cancellable,
+                   GError         **error)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  const char *dot = strrchr (base, '.');
+  g_autofree char *name = g_strconcat ("source", dot != NULL ? dot : "", NULL);
+  g_autoptr(GFile) target = g_file_get_child (draft->dir, name);
+  g_autofree char *from = g_file_get_path (file);
+  g_autofree char *to = g_file_get_path (target);
+
+  if (from == NULL || to == NULL || link (from, to) != 0)
+    {
+      if (!g_file_copy (file, target, G_FILE_COPY_NONE, cancellable, NULL, NULL, error))
+        return FALSE;
+    }
+  json_object_set_string_member (source, "file", name);
+  return TRUE;
+}
+
 /**
  * rp_history_draft_set_source:
  * @image: the whole photo the edit starts from
@@ -933,8 +990,9 @@ rp_history_draft_set_thumbnail (RpHistoryDraft  *draft,
  * @mask: (nullable): the whole mask, soft edges included
  *
  * Records what the edit was made on, beyond the files sent (which may be a crop, scaled):
- * the photo by its address when its file still holds these pixels, else as a PNG copy, and
- * the mask's coverage. With them an edit can be run again, or continued, exactly.
+ * the photo by its address when its file still holds these pixels (the entry's own link to
+ * it when that file belongs to another entry), else as a PNG copy, and the mask's
+ * coverage. With them an edit can be run again, or continued, exactly.
  */
 gboolean
 rp_history_draft_set_source (RpHistoryDraft  *draft,
@@ -945,16 +1003,25 @@ rp_history_draft_set_source (RpHistoryDraft  *draft,
                              GError         **error)
 {
   g_autoptr(JsonObject) source = json_object_new ();
+  g_autoptr(GFile) history_dir = NULL;
+  gboolean in_file;
   GFile *file;
 
   g_return_val_if_fail (draft != NULL && !draft->committed, FALSE);
   g_return_val_if_fail (RP_IS_IMAGE (image), FALSE);
 
   file = rp_image_get_file (image);
+  history_dir = g_file_get_parent (draft->dir);
   json_object_set_int_member (source, "width", rp_image_get_width (image));
   json_object_set_int_member (source, "height", rp_image_get_height (image));
   json_object_set_string_member (source, "name", name != NULL ? name : rp_image_get_display_name (image));
-  if (file != NULL && rp_image_get_pixels_match_file (image) && g_file_query_exists (file, cancellable))
+  in_file = file != NULL && rp_image_get_pixels_match_file (image) && g_file_query_exists (file, cancellable);
+  if (in_file && g_file_has_prefix (file, history_dir))
+    {
+      if (!keep_history_file (draft, file, source, cancellable, error))
+        return FALSE;
+    }
+  else if (in_file)
     {
       g_autofree char *uri = g_file_get_uri (file);
 
