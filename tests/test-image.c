@@ -412,6 +412,13 @@ test_gif_frames (void)
     0x2c, 5, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0,
     0x3b,
   };
+  /* A graphic control extension with an empty first sub-block: gdk-pixbuf reads past it
+   * and finds a frame of no width where there is none. A file fuzzing found. */
+  g_autofree char *empty_control_path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "image",
+                                                                "gif-empty-control-extension.gif", NULL);
+  g_autoptr(GFile) empty_control_file = g_file_new_for_path (empty_control_path);
+  g_autoptr(GError) empty_control_error = NULL;
+  g_autoptr(RpImage) empty_control_image = rp_image_load_file (empty_control_file, NULL, &empty_control_error);
   g_autoptr(GBytes) outside_bytes = g_bytes_new_static (outside, sizeof outside);
   g_autoptr(GError) outside_error = NULL;
   g_autoptr(RpImage) outside_image = rp_image_load_bytes (outside_bytes, NULL, NULL, &outside_error);
@@ -420,6 +427,8 @@ test_gif_frames (void)
 
   g_assert_null (outside_image);
   g_assert_error (outside_error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
+  g_assert_null (empty_control_image);
+  g_assert_error (empty_control_error, RP_IMAGE_ERROR, RP_IMAGE_ERROR_CORRUPT);
 
   for (i = 0; i < 3; i++)
     {

@@ -23,6 +23,7 @@ enum {
   GIF_SCREEN,
   GIF_BLOCK,
   GIF_EXTENSION,
+  GIF_EXTENSION_FIRST,
   GIF_FRAME,
   GIF_LZW_SIZE,
   GIF_SUB_BLOCK,
@@ -145,7 +146,18 @@ gif_header_done (RpImageCheck *check)
         return FALSE;
       return TRUE;
     case GIF_EXTENSION:
-      expect (check, GIF_SUB_BLOCK, 1);
+      check->gif_label = h[0];
+      expect (check, GIF_EXTENSION_FIRST, 1);
+      return TRUE;
+    case GIF_EXTENSION_FIRST:
+      /* After a graphic control or application extension whose first sub-block is empty
+       * (the format gives them 4 and 11 bytes), gdk-pixbuf reads one more run of
+       * sub-blocks and so takes the rest of the file for something else than it is: a
+       * frame of no width, a critical. Such a file is refused. */
+      if ((check->gif_label == 0xf9 || check->gif_label == 0xff) && h[0] == 0)
+        return FALSE;
+      check->skip = h[0];
+      expect (check, h[0] == 0 ? GIF_BLOCK : GIF_SUB_BLOCK, 1);
       return TRUE;
     case GIF_FRAME:
       /* gdk-pixbuf takes a frame of no width or height for a programming error (a
@@ -233,6 +245,7 @@ header_done (RpImageCheck *check)
     case GIF_SCREEN:
     case GIF_BLOCK:
     case GIF_EXTENSION:
+    case GIF_EXTENSION_FIRST:
     case GIF_FRAME:
     case GIF_LZW_SIZE:
     case GIF_SUB_BLOCK:

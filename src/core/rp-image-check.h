@@ -26,6 +26,7 @@ typedef struct
   gboolean      malformed;
   guint         screen_width;   /* GIF: the logical screen frames must lie in */
   guint         screen_height;
+  guint8        gif_label;      /* GIF: the extension being read */
 } RpImageCheck;
 
 void     rp_image_check_init     (RpImageCheck  *check,
