@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rp-http-send-private.h"
 #include "rp-test-transport.h"
 
 #define CHUNK_BYTES (64 * 1024)
@@ -149,4 +150,109 @@ rp_test_current_rss_kb (void)
     return 0;
   line = strstr (status, "VmRSS:");
   return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+static void
+send_connected (gpointer data)
+{
+  ((RpTestSend *) data)->connected++;
+}
+
+static void
+send_wrote_data (gsize    n,
+                 gpointer data)
+{
+  RpTestSend *send = data;
+
+  g_assert_false (send->wrote_all);
+  send->wrote += n;
+  if (send->cancel_after_first_write != NULL)
+    g_cancellable_cancel (send->cancel_after_first_write);
+}
+
+static void
+send_wrote_body (gpointer data)
+{
+  ((RpTestSend *) data)->wrote_all = TRUE;
+}
+
+static const RpHttpSendEvents send_events = {
+  .connected = send_connected,
+  .wrote_body_data = send_wrote_data,
+  .wrote_body = send_wrote_body,
+};
+
+typedef struct
+{
+  RpTestSend *send;
+  gboolean    done;
+} SendRun;
+
+/* Small reads: the reply's framing must hold across any split. */
+#define REPLY_READ_BYTES 7
+
+static void
+send_body_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  SendRun *run = data;
+  RpTestSend *send = run->send;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (send->reply, result, &send->error);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      run->done = TRUE;
+      return;
+    }
+  g_byte_array_append (send->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (send->reply, REPLY_READ_BYTES, G_PRIORITY_DEFAULT, NULL,
+                                   send_body_read, run);
+}
+
+static void
+send_sent (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  SendRun *run = data;
+  RpTestSend *send = run->send;
+
+  send->reply = rp_http_send_finish (result, &send->status, &send->error);
+  send->finished = TRUE;
+  if (send->reply == NULL)
+    {
+      run->done = TRUE;
+      return;
+    }
+  g_input_stream_read_bytes_async (send->reply, REPLY_READ_BYTES, G_PRIORITY_DEFAULT, NULL,
+                                   send_body_read, run);
+}
+
+/* Sends @msg with @body through @client and reads the reply, iterating the thread's main
+ * context (where a test's server runs too) until both are over. */
+void
+rp_test_send_run (RpTestSend    *send,
+                  GSocketClient *client,
+                  SoupMessage   *msg,
+                  GInputStream  *body,
+                  goffset        length,
+                  GCancellable  *cancellable)
+{
+  SendRun run = { send, FALSE };
+
+  send->body = g_byte_array_new ();
+  rp_http_send_async (client, msg, "Repaint/test", body, length, &send_events, send, cancellable,
+                      send_sent, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+rp_test_send_clear (RpTestSend *send)
+{
+  g_clear_error (&send->error);
+  g_clear_object (&send->reply);
+  g_clear_pointer (&send->body, g_byte_array_unref);
+  g_clear_object (&send->cancel_after_first_write);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,28 @@ gboolean rp_test_files_equal        (const char   *a,
  * (the kernel does not allow it, or a sanitizer holds on to freed memory). */
 gboolean rp_test_reset_peak_rss     (void);
 gsize    rp_test_current_rss_kb     (void);
+
+/* One request through the edit's HTTP sender (rp_http_send_async()), run to its end:
+ * what its events said and the whole reply, read a few bytes at a time. */
+typedef struct
+{
+  gboolean      finished;      /* the send itself ended */
+  GError       *error;         /* of the send, or of reading the reply */
+  guint         status;
+  GInputStream *reply;
+  GByteArray   *body;          /* the reply's body as read */
+  goffset       wrote;         /* body bytes the progress events counted */
+  guint         connected;     /* times the connection was said to be up */
+  gboolean      wrote_all;
+  GCancellable *cancel_after_first_write;
+} RpTestSend;
+
+void     rp_test_send_run           (RpTestSend   *send,
+                                     GSocketClient *client,
+                                     SoupMessage  *msg,
+                                     GInputStream *body,
+                                     goffset       length,
+                                     GCancellable *cancellable);
+void     rp_test_send_clear         (RpTestSend   *send);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "rp-core.h"
 #include "rp-http-send-private.h"
+#include "rp-test-transport.h"
 #include "rp-test-util.h"
 
 /* The edit request's own HTTP/1.1 sender against a scripted server on loopback: the bytes
@@ -220,103 +221,13 @@ server_stop (Server *server)
 
 /* ---- The client side ----------------------------------------------------------------- */
 
-typedef struct
-{
-  GTlsCertificate *trusted;  /* https, trusting this certificate only */
-  gboolean      finished;
-  GError       *error;        /* of the send, or of reading the body */
-  guint         status;
-  GInputStream *reply;
-  GByteArray   *body;
-  gboolean      body_done;
-  goffset       wrote;
-  guint         connected;
-  gboolean      wrote_all;
-  GCancellable *cancel_after_first_write;
-} Call;
-
-static void
-on_connected (gpointer data)
-{
-  ((Call *) data)->connected++;
-}
-
-static void
-on_wrote_data (gsize    n,
-               gpointer data)
-{
-  Call *call = data;
-
-  g_assert_false (call->wrote_all);
-  call->wrote += n;
-  if (call->cancel_after_first_write != NULL)
-    g_cancellable_cancel (call->cancel_after_first_write);
-}
-
-static void
-on_wrote_body (gpointer data)
-{
-  ((Call *) data)->wrote_all = TRUE;
-}
-
-static const RpHttpSendEvents events = {
-  .connected = on_connected,
-  .wrote_body_data = on_wrote_data,
-  .wrote_body = on_wrote_body,
-};
-
-static void
-on_body_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Call *call = data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (call->reply, result, &call->error);
-
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
-    {
-      call->body_done = TRUE;
-      return;
-    }
-  g_byte_array_append (call->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_input_stream_read_bytes_async (call->reply, 7, G_PRIORITY_DEFAULT, NULL, on_body_read, call);
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Call *call = data;
-
-  call->reply = rp_http_send_finish (result, &call->status, &call->error);
-  call->finished = TRUE;
-  if (call->reply == NULL)
-    {
-      call->body_done = TRUE;
-      return;
-    }
-  /* Small reads: the framing must hold across any split. */
-  g_input_stream_read_bytes_async (call->reply, 7, G_PRIORITY_DEFAULT, NULL, on_body_read, call);
-}
-
-static void
-call_clear (Call *call)
-{
-  g_clear_error (&call->error);
-  g_clear_object (&call->reply);
-  g_clear_pointer (&call->body, g_byte_array_unref);
-  g_clear_object (&call->cancel_after_first_write);
-  g_clear_object (&call->trusted);
-}
-
 static gboolean
 accept_trusted (GTlsConnection       *conn,
                 GTlsCertificate      *peer,
                 GTlsCertificateFlags  errors,
-                Call                 *call)
+                GTlsCertificate      *trusted)
 {
-  return call->trusted != NULL && g_tls_certificate_is_same (peer, call->trusted);
+  return trusted != NULL && g_tls_certificate_is_same (peer, trusted);
 }
 
 /* The system does not know the test's certificate: a call may trust it by hand. */
@@ -325,19 +236,21 @@ on_client_event (GSocketClient      *client,
                  GSocketClientEvent  event,
                  GSocketConnectable *connectable,
                  GIOStream          *conn,
-                 Call               *call)
+                 GTlsCertificate    *trusted)
 {
   if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    g_signal_connect (conn, "accept-certificate", G_CALLBACK (accept_trusted), call);
+    g_signal_connect (conn, "accept-certificate", G_CALLBACK (accept_trusted), trusted);
 }
 
-/* POSTs @body to @server (path @path; https when it speaks TLS) and reads the whole reply. */
+/* POSTs @body to @server (path @path; https when it speaks TLS, trusting only @trusted)
+ * and reads the whole reply. */
 static void
-call_run (Call         *call,
-          Server       *server,
-          const char   *path,
-          const char   *body,
-          GCancellable *cancellable)
+call_run (RpTestSend      *call,
+          Server          *server,
+          const char      *path,
+          const char      *body,
+          GCancellable    *cancellable,
+          GTlsCertificate *trusted)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u%s", server->tls != NULL ? "https" : "http",
@@ -346,18 +259,14 @@ call_run (Call         *call,
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (body, strlen (body), NULL);
   SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
 
-  call->body = g_byte_array_new ();
   if (server->tls != NULL)
     {
       g_socket_client_set_tls (client, TRUE);
-      g_signal_connect (client, "event", G_CALLBACK (on_client_event), call);
+      g_signal_connect (client, "event", G_CALLBACK (on_client_event), trusted);
     }
   soup_message_headers_replace (headers, "Content-Type", "text/plain");
   soup_message_headers_replace (headers, "Authorization", "Bearer sk-test");
-  rp_http_send_async (client, msg, "Repaint/test", stream, strlen (body), &events, call, cancellable,
-                      on_sent, call);
-  while (!call->body_done)
-    g_main_context_iteration (NULL, TRUE);
+  rp_test_send_run (call, client, msg, stream, strlen (body), cancellable);
   /* The reply's headers were read into the message. */
   if (call->reply != NULL)
     g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "X-Reply"),
@@ -365,7 +274,7 @@ call_run (Call         *call,
 }
 
 static void
-assert_body (Call       *call,
+assert_body (RpTestSend *call,
              const char *expected)
 {
   g_assert_no_error (call->error);
@@ -380,12 +289,12 @@ static void
 test_request_bytes (void)
 {
   Server server = { 0, };
-  Call call = { 0, };
+  RpTestSend call = { 0, };
   g_autofree char *head = NULL;
   g_autofree char *host = NULL;
 
   server_start (&server, "HTTP/1.1 200 OK\r\nX-Reply: yes\r\nContent-Length: 2\r\n\r\n{}", -1);
-  call_run (&call, &server, "/v1/images/edits?key=abc", "0123456789", NULL);
+  call_run (&call, &server, "/v1/images/edits?key=abc", "0123456789", NULL, NULL);
   assert_body (&call, "{}");
   g_assert_cmpuint (call.status, ==, 200);
   g_assert_cmpuint (call.connected, >=, 1);
@@ -404,7 +313,7 @@ test_request_bytes (void)
   g_assert_true (g_str_has_suffix (head, "\r\n\r\n"));
   g_assert_cmpmem (server.request->data + server.head_len, server.request->len - server.head_len,
                    "0123456789", 10);
-  call_clear (&call);
+  rp_test_send_clear (&call);
   server_stop (&server);
 }
 
@@ -424,17 +333,17 @@ test_framing (gconstpointer data)
 {
   const Framing *f = data;
   Server server = { .dribble = f->dribble, };
-  Call call = { 0, };
+  RpTestSend call = { 0, };
 
   server_start (&server, f->reply, -1);
-  call_run (&call, &server, "/edit", "body", NULL);
+  call_run (&call, &server, "/edit", "body", NULL, NULL);
   g_assert_true (call.finished);
   g_assert_cmpuint (call.status, ==, f->status);
   if (f->body != NULL)
     assert_body (&call, f->body);
   else
     g_assert_error (call.error, G_IO_ERROR, f->code);
-  call_clear (&call);
+  rp_test_send_clear (&call);
   server_stop (&server);
 }
 
@@ -470,13 +379,13 @@ static void
 test_no_reply (void)
 {
   Server server = { 0, };
-  Call call = { 0, };
+  RpTestSend call = { 0, };
 
   server_start (&server, NULL, 0);
-  call_run (&call, &server, "/", "body", NULL);
+  call_run (&call, &server, "/", "body", NULL, NULL);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
   g_assert_true (call.wrote_all);
-  call_clear (&call);
+  rp_test_send_clear (&call);
   server_stop (&server);
 }
 
@@ -486,14 +395,14 @@ test_endless_head (void)
 {
   g_autoptr(GString) reply = g_string_new ("HTTP/1.1 200 OK\r\n");
   Server server = { .hold = TRUE, };
-  Call call = { 0, };
+  RpTestSend call = { 0, };
 
   while (reply->len < 600 * 1024)
     g_string_append (reply, "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
   server_start (&server, reply->str, reply->len);
-  call_run (&call, &server, "/", "body", NULL);
+  call_run (&call, &server, "/", "body", NULL, NULL);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  call_clear (&call);
+  rp_test_send_clear (&call);
   server_stop (&server);
 }
 
@@ -504,18 +413,18 @@ test_cancel_during_upload (void)
   g_autofree char *body = g_malloc0 (4 * RP_HTTP_SEND_CHUNK_BYTES + 1);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Server server = { 0, };
-  Call call = { 0, };
+  RpTestSend call = { 0, };
 
   memset (body, 'x', 4 * RP_HTTP_SEND_CHUNK_BYTES);
   call.cancel_after_first_write = g_object_ref (cancellable);
   server_start (&server, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", -1);
-  call_run (&call, &server, "/", body, cancellable);
+  call_run (&call, &server, "/", body, cancellable, NULL);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* What the first write took, at most one piece; nothing after it. */
   g_assert_cmpint (call.wrote, >, 0);
   g_assert_cmpint (call.wrote, <=, RP_HTTP_SEND_CHUNK_BYTES);
   g_assert_false (call.wrote_all);
-  call_clear (&call);
+  rp_test_send_clear (&call);
   server_stop (&server);
 }
 
@@ -537,28 +446,28 @@ static void
 test_tls (void)
 {
   Server server = { .dribble = TRUE, };
-  Call untrusted = { 0, };
-  Call trusted = { 0, };
+  RpTestSend untrusted = { 0, };
+  RpTestSend trusted = { 0, };
+  g_autoptr(GTlsCertificate) certificate = test_certificate ();
 
   server.tls = test_certificate ();
   server_start (&server, CHUNKED "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", -1);
 
-  call_run (&untrusted, &server, "/secure", "secret body", NULL);
+  call_run (&untrusted, &server, "/secure", "secret body", NULL, NULL);
   g_assert_error (untrusted.error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
   g_assert_false (untrusted.wrote_all);
   g_assert_cmpint (untrusted.wrote, ==, 0);
   g_assert_cmpuint (server.request->len, ==, 0);
 
-  trusted.trusted = test_certificate ();
-  call_run (&trusted, &server, "/secure", "secret body", NULL);
+  call_run (&trusted, &server, "/secure", "secret body", NULL, certificate);
   assert_body (&trusted, "hello world");
   g_assert_cmpuint (trusted.status, ==, 200);
   g_assert_true (g_str_has_prefix ((const char *) server.request->data, "POST /secure HTTP/1.1\r\n"));
   g_assert_cmpmem (server.request->data + server.head_len, server.request->len - server.head_len,
                    "secret body", 11);
 
-  call_clear (&untrusted);
-  call_clear (&trusted);
+  rp_test_send_clear (&untrusted);
+  rp_test_send_clear (&trusted);
   server_stop (&server);
 
   /* The handshakes ran in GIO's worker threads, where GnuTLS (loaded at run time) keeps

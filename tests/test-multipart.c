@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "rp-core.h"
-#include "rp-http-send-private.h"
 #include "rp-test-transport.h"
 #include "rp-test-util.h"
 
@@ -457,7 +456,6 @@ test_large_bounded_memory (void)
 
 typedef struct
 {
-  GMainLoop          *loop;
   SoupMessageHeaders *headers;    /* of the last request the server read */
   GBytes             *body;       /* accumulated, when not streaming */
   GChecksum          *sum;        /* streaming: the body's running digest */
@@ -533,79 +531,6 @@ server_clear (Server *server)
   g_clear_pointer (&server->headers, soup_message_headers_unref);
   g_clear_pointer (&server->body, g_bytes_unref);
   g_clear_pointer (&server->sum, g_checksum_free);
-  g_clear_pointer (&server->loop, g_main_loop_unref);
-}
-
-typedef struct
-{
-  Server       *server;
-  goffset       wrote;
-  gboolean      connected;
-  gboolean      wrote_all;
-  GInputStream *reply;
-  GByteArray   *reply_body;
-} Upload;
-
-static void
-upload_connected (gpointer data)
-{
-  ((Upload *) data)->connected = TRUE;
-}
-
-static void
-upload_wrote_data (gsize    n,
-                   gpointer data)
-{
-  Upload *upload = data;
-
-  g_assert_false (upload->wrote_all);
-  upload->wrote += n;
-}
-
-static void
-upload_wrote_body (gpointer data)
-{
-  ((Upload *) data)->wrote_all = TRUE;
-}
-
-static const RpHttpSendEvents upload_events = {
-  .connected = upload_connected,
-  .wrote_body_data = upload_wrote_data,
-  .wrote_body = upload_wrote_body,
-};
-
-static void
-reply_read_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Upload *upload = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (upload->reply, result, &error);
-
-  g_assert_no_error (error);
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      g_main_loop_quit (upload->server->loop);
-      return;
-    }
-  g_byte_array_append (upload->reply_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_input_stream_read_bytes_async (upload->reply, 4096, G_PRIORITY_DEFAULT, NULL, reply_read_cb, upload);
-}
-
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Upload *upload = user_data;
-  g_autoptr(GError) error = NULL;
-  guint status = 0;
-
-  upload->reply = rp_http_send_finish (result, &status, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
-  g_input_stream_read_bytes_async (upload->reply, 4096, G_PRIORITY_DEFAULT, NULL, reply_read_cb, upload);
 }
 
 /* Sends @body (read from @stream, or from a fresh stream of it) with the service's own
@@ -619,24 +544,24 @@ send_body (Server        *server,
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(SoupMessage) msg = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
   g_autoptr(RpBodyStream) fresh = stream == NULL ? rp_request_body_open (body) : NULL;
-  Upload upload = { .server = server, .reply_body = g_byte_array_new () };
+  RpTestSend send = { 0, };
+  goffset wrote;
 
-  server->loop = g_main_loop_new (NULL, FALSE);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Type",
                                 rp_request_body_get_content_type (body));
-  rp_http_send_async (client, msg, "Repaint/test", G_INPUT_STREAM (stream != NULL ? stream : fresh),
-                      rp_request_body_get_length (body), &upload_events, &upload, NULL, sent_cb,
-                      &upload);
-  g_main_loop_run (server->loop);
+  rp_test_send_run (&send, client, msg, G_INPUT_STREAM (stream != NULL ? stream : fresh),
+                    rp_request_body_get_length (body), NULL);
 
-  g_assert_true (upload.connected);
-  g_assert_true (upload.wrote_all);
-  g_assert_cmpmem (upload.reply_body->data, upload.reply_body->len, "{}", 2);
+  g_assert_no_error (send.error);
+  g_assert_cmpuint (send.status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (send.connected, >=, 1);
+  g_assert_true (send.wrote_all);
+  g_assert_cmpmem (send.body->data, send.body->len, "{}", 2);
   g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
                    ==, "application/json");
-  g_clear_object (&upload.reply);
-  g_byte_array_unref (upload.reply_body);
-  return upload.wrote;
+  wrote = send.wrote;
+  rp_test_send_clear (&send);
+  return wrote;
 }
 
 /* An HTTP server (libsoup's) reads the request as sent: every byte of the body, its exact
