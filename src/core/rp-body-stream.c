@@ -37,13 +37,7 @@ struct _RpBodyStream
   goffset        bytes_read;
 };
 
-static void pollable_iface_init (GPollableInputStreamInterface *iface);
-
-/* Pollable so that libsoup reads it on the main context instead of sending every 8 KiB
- * read to a worker thread: the bytes come from local files (or memory) and are always
- * ready, which is what a pollable stream that is always readable says. */
-G_DEFINE_FINAL_TYPE_WITH_CODE (RpBodyStream, rp_body_stream, G_TYPE_INPUT_STREAM,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM, pollable_iface_init))
+G_DEFINE_FINAL_TYPE (RpBodyStream, rp_body_stream, G_TYPE_INPUT_STREAM)
 
 static const char base64_alphabet[] =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -299,45 +293,6 @@ rp_body_stream_close (GInputStream  *stream,
   return close_segment_file (self, cancellable, error);
 }
 
-static gboolean
-pollable_can_poll (GPollableInputStream *stream)
-{
-  return TRUE;
-}
-
-static gboolean
-pollable_is_readable (GPollableInputStream *stream)
-{
-  return TRUE;
-}
-
-static GSource *
-pollable_create_source (GPollableInputStream *stream,
-                        GCancellable         *cancellable)
-{
-  g_autoptr(GSource) ready = g_timeout_source_new (0);
-
-  return g_pollable_source_new_full (stream, ready, cancellable);
-}
-
-static gssize
-pollable_read_nonblocking (GPollableInputStream  *stream,
-                           void                  *buffer,
-                           gsize                  count,
-                           GError               **error)
-{
-  return rp_body_stream_read (G_INPUT_STREAM (stream), buffer, count, NULL, error);
-}
-
-static void
-pollable_iface_init (GPollableInputStreamInterface *iface)
-{
-  iface->can_poll = pollable_can_poll;
-  iface->is_readable = pollable_is_readable;
-  iface->create_source = pollable_create_source;
-  iface->read_nonblocking = pollable_read_nonblocking;
-}
-
 static void
 rp_body_stream_finalize (GObject *object)
 {
@@ -398,8 +353,7 @@ rp_body_stream_get_size (RpBodyStream *self)
  * rp_body_stream_get_bytes_read:
  * @self: a #RpBodyStream
  *
- * How far the consumer (libsoup, when the stream is a request body) has read: the upload
- * progress. Safe to call from any thread while a read runs in another.
+ * How far the consumer has read. Safe to call from any thread while a read runs in another.
  *
  * Returns: bytes handed out so far
  */
